@@ -1,0 +1,24 @@
+package bifrost
+
+// standardProviders are the provider types built into Bifrost (v1.5 and v2).
+var standardProviders = map[string]bool{
+	"openai": true, "azure": true, "anthropic": true, "bedrock": true, "cohere": true, "vertex": true,
+	"mistral": true, "ollama": true, "groq": true, "sgl": true, "parasail": true, "perplexity": true,
+	"cerebras": true, "gemini": true, "openrouter": true, "elevenlabs": true, "huggingface": true,
+	"nebius": true, "xai": true, "replicate": true, "vllm": true, "runway": true, "fireworks": true,
+	// v2 additions.
+	"bedrock_mantle": true, "deepseek": true, "opencode-go": true, "opencode-zen": true, "runware": true,
+	"sarvam": true, "wafer": true, "zro": true, "databricks": true,
+}
+
+// valueOptional are the provider types whose keys may have an empty value.
+var valueOptional = map[string]bool{
+	"azure": true, "bedrock": true, "vertex": true, "vllm": true, "ollama": true, "sgl": true, "bedrock_mantle": true,
+}
+
+// IsStandardProvider reports whether name is one of Bifrost's built-in
+// provider types (any other name is a custom provider).
+func IsStandardProvider(name string) bool { return standardProviders[name] }
+
+// ValueMayBeEmpty reports whether keys of a provider type may have no value.
+func ValueMayBeEmpty(providerType string) bool { return valueOptional[providerType] }

@@ -1,0 +1,92 @@
+package bifrost
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// APIError is an answer of the server other than 2xx, with Bifrost's own
+// message (error.message of the error body) when it sent one.
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int
+	Message    string
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+func (e *APIError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	s := fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+// IsNotFound reports whether err is a 404 from the server.
+func IsNotFound(err error) bool {
+	return statusOf(err) == http.StatusNotFound
+}
+
+// IsUnauthorized reports whether err is a 401 or 403 from the server.
+func IsUnauthorized(err error) bool {
+	s := statusOf(err)
+	return s == http.StatusUnauthorized || s == http.StatusForbidden
+}
+
+// IsDuplicateName reports whether err says that a key name is taken: a 500
+// "a record with this name already exists" from v1.5, a 409 from v2.
+func IsDuplicateName(err error) bool {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return false
+	}
+	return strings.Contains(e.Message, "a record with this name already exists") ||
+		strings.Contains(e.Message, "names must be unique")
+}
+
+// IsDuplicateID reports whether err says that a key id is taken.
+func IsDuplicateID(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && strings.Contains(e.Message, "a record with this key id already exists")
+}
+
+// isDatabaseLocked reports a write that SQLite refused under concurrent
+// writers: the server did not apply it, so it is safe to send again.
+func isDatabaseLocked(status int, message string) bool {
+	return status == http.StatusInternalServerError && strings.Contains(message, "database is locked")
+}
+
+func statusOf(err error) int {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
+}
+
+// errorMessage extracts error.message from a Bifrost error body, or returns
+// the body itself (trimmed) when it is not one.
+func errorMessage(body []byte) string {
+	var eb struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &eb) == nil && eb.Error.Message != "" {
+		return eb.Error.Message
+	}
+	s := strings.TrimSpace(string(body))
+	if len(s) > 512 {
+		s = s[:512] + "…"
+	}
+	return s
+}

@@ -1,0 +1,313 @@
+package bifrost
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+)
+
+// Key is a provider key as Bifrost's management API reads and writes it.
+// Fields the server manages (ConfigHash, Status, Description) are decoded
+// from responses but never sent. Fields this type does not know, e.g. those
+// of a newer server, are kept in Extra and sent back unchanged, because PUT
+// replaces the whole key.
+type Key struct {
+	ID                string
+	Name              string
+	Value             SecretVar
+	Models            []string
+	BlacklistedModels []string
+	Weight            float64
+	Aliases           map[string]string
+	Enabled           *bool
+	UseForBatchAPI    bool
+
+	AzureKeyConfig     *AzureKeyConfig
+	VertexKeyConfig    *VertexKeyConfig
+	BedrockKeyConfig   *BedrockKeyConfig
+	VLLMKeyConfig      *VLLMKeyConfig
+	OllamaKeyConfig    *URLKeyConfig
+	SGLKeyConfig       *URLKeyConfig
+	ReplicateKeyConfig *ReplicateKeyConfig
+
+	// Read-only, written by the server.
+	ConfigHash  string
+	Status      string
+	Description string
+
+	// Extra holds the fields of the key that this type does not model.
+	Extra map[string]json.RawMessage
+}
+
+// AzureKeyConfig is azure_key_config.
+type AzureKeyConfig struct {
+	Endpoint     SecretVar  `json:"endpoint"`
+	APIVersion   *SecretVar `json:"api_version,omitempty"`
+	ClientID     *SecretVar `json:"client_id,omitempty"`
+	ClientSecret *SecretVar `json:"client_secret,omitempty"`
+	TenantID     *SecretVar `json:"tenant_id,omitempty"`
+	Scopes       []string   `json:"scopes,omitempty"`
+}
+
+// VertexKeyConfig is vertex_key_config.
+type VertexKeyConfig struct {
+	ProjectID       SecretVar `json:"project_id"`
+	ProjectNumber   SecretVar `json:"project_number"`
+	Region          SecretVar `json:"region"`
+	AuthCredentials SecretVar `json:"auth_credentials"`
+}
+
+// BedrockKeyConfig is bedrock_key_config.
+type BedrockKeyConfig struct {
+	AccessKey     SecretVar      `json:"access_key"`
+	SecretKey     SecretVar      `json:"secret_key"`
+	SessionToken  *SecretVar     `json:"session_token,omitempty"`
+	Region        *SecretVar     `json:"region,omitempty"`
+	ARN           *SecretVar     `json:"arn,omitempty"`
+	BatchS3Config *BatchS3Config `json:"batch_s3_config,omitempty"`
+}
+
+// BatchS3Config lists the S3 buckets Bedrock batch jobs may use.
+type BatchS3Config struct {
+	Buckets []S3Bucket `json:"buckets"`
+}
+
+// S3Bucket is one bucket of batch_s3_config.
+type S3Bucket struct {
+	BucketName string `json:"bucket_name"`
+	Prefix     string `json:"prefix,omitempty"`
+	IsDefault  bool   `json:"is_default,omitempty"`
+}
+
+// VLLMKeyConfig is vllm_key_config.
+type VLLMKeyConfig struct {
+	URL       SecretVar `json:"url"`
+	ModelName string    `json:"model_name"`
+}
+
+// URLKeyConfig is ollama_key_config and sgl_key_config.
+type URLKeyConfig struct {
+	URL SecretVar `json:"url"`
+}
+
+// ReplicateKeyConfig is replicate_key_config.
+type ReplicateKeyConfig struct {
+	UseDeploymentsEndpoint bool `json:"use_deployments_endpoint"`
+}
+
+// keyWire is the JSON layout of Key, shared by requests and responses.
+type keyWire struct {
+	ID                 string              `json:"id,omitempty"`
+	Name               string              `json:"name"`
+	Value              SecretVar           `json:"value"`
+	Models             []string            `json:"models"`
+	BlacklistedModels  []string            `json:"blacklisted_models"`
+	Weight             float64             `json:"weight"`
+	Aliases            map[string]string   `json:"aliases,omitempty"`
+	AzureKeyConfig     *AzureKeyConfig     `json:"azure_key_config,omitempty"`
+	VertexKeyConfig    *VertexKeyConfig    `json:"vertex_key_config,omitempty"`
+	BedrockKeyConfig   *BedrockKeyConfig   `json:"bedrock_key_config,omitempty"`
+	VLLMKeyConfig      *VLLMKeyConfig      `json:"vllm_key_config,omitempty"`
+	OllamaKeyConfig    *URLKeyConfig       `json:"ollama_key_config,omitempty"`
+	SGLKeyConfig       *URLKeyConfig       `json:"sgl_key_config,omitempty"`
+	ReplicateKeyConfig *ReplicateKeyConfig `json:"replicate_key_config,omitempty"`
+	Enabled            *bool               `json:"enabled,omitempty"`
+	UseForBatchAPI     bool                `json:"use_for_batch_api"`
+	ConfigHash         string              `json:"config_hash,omitempty"`
+	Status             string              `json:"status,omitempty"`
+	Description        string              `json:"description,omitempty"`
+}
+
+// knownKeyFields are the JSON names keyWire models.
+var knownKeyFields = map[string]bool{
+	"id": true, "name": true, "value": true, "models": true, "blacklisted_models": true, "weight": true,
+	"aliases": true, "azure_key_config": true, "vertex_key_config": true, "bedrock_key_config": true,
+	"vllm_key_config": true, "ollama_key_config": true, "sgl_key_config": true, "replicate_key_config": true,
+	"enabled": true, "use_for_batch_api": true, "config_hash": true, "status": true, "description": true,
+}
+
+// MarshalJSON writes the request form: every field the client owns, the
+// unmodelled fields from Extra, and none of the server-managed ones.
+func (k Key) MarshalJSON() ([]byte, error) {
+	w := k.wire()
+	w.ConfigHash, w.Status, w.Description = "", "", ""
+	b, err := json.Marshal(w)
+	if err != nil || len(k.Extra) == 0 {
+		return b, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	for name, raw := range k.Extra {
+		if !knownKeyFields[name] {
+			fields[name] = raw
+		}
+	}
+	return json.Marshal(fields)
+}
+
+// UnmarshalJSON reads a key in any server version's shape.
+func (k *Key) UnmarshalJSON(b []byte) error {
+	var w keyWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	*k = keyFromWire(w)
+	for name, raw := range fields {
+		if !knownKeyFields[name] {
+			if k.Extra == nil {
+				k.Extra = map[string]json.RawMessage{}
+			}
+			k.Extra[name] = raw
+		}
+	}
+	return nil
+}
+
+func (k Key) wire() keyWire {
+	models, blacklisted := k.Models, k.BlacklistedModels
+	if models == nil {
+		models = []string{}
+	}
+	if blacklisted == nil {
+		blacklisted = []string{}
+	}
+	return keyWire{
+		ID: k.ID, Name: k.Name, Value: k.Value, Models: models, BlacklistedModels: blacklisted,
+		Weight: k.Weight, Aliases: k.Aliases, Enabled: k.Enabled, UseForBatchAPI: k.UseForBatchAPI,
+		AzureKeyConfig: k.AzureKeyConfig, VertexKeyConfig: k.VertexKeyConfig, BedrockKeyConfig: k.BedrockKeyConfig,
+		VLLMKeyConfig: k.VLLMKeyConfig, OllamaKeyConfig: k.OllamaKeyConfig, SGLKeyConfig: k.SGLKeyConfig,
+		ReplicateKeyConfig: k.ReplicateKeyConfig,
+		ConfigHash:         k.ConfigHash, Status: k.Status, Description: k.Description,
+	}
+}
+
+func keyFromWire(w keyWire) Key {
+	return Key{
+		ID: w.ID, Name: w.Name, Value: w.Value, Models: w.Models, BlacklistedModels: w.BlacklistedModels,
+		Weight: w.Weight, Aliases: w.Aliases, Enabled: w.Enabled, UseForBatchAPI: w.UseForBatchAPI,
+		AzureKeyConfig: w.AzureKeyConfig, VertexKeyConfig: w.VertexKeyConfig, BedrockKeyConfig: w.BedrockKeyConfig,
+		VLLMKeyConfig: w.VLLMKeyConfig, OllamaKeyConfig: w.OllamaKeyConfig, SGLKeyConfig: w.SGLKeyConfig,
+		ReplicateKeyConfig: w.ReplicateKeyConfig,
+		ConfigHash:         w.ConfigHash, Status: w.Status, Description: w.Description,
+	}
+}
+
+// Secrets returns the literal secrets the key carries (not references), for
+// masking in logs.
+func (k Key) Secrets() []string {
+	var out []string
+	add := func(vs ...*SecretVar) {
+		for _, v := range vs {
+			if v != nil && v.Ref == "" && v.Value != "" {
+				out = append(out, v.Value)
+			}
+		}
+	}
+	add(&k.Value)
+	if c := k.AzureKeyConfig; c != nil {
+		add(&c.Endpoint, c.APIVersion, c.ClientID, c.ClientSecret, c.TenantID)
+	}
+	if c := k.VertexKeyConfig; c != nil {
+		add(&c.ProjectID, &c.ProjectNumber, &c.Region, &c.AuthCredentials)
+	}
+	if c := k.BedrockKeyConfig; c != nil {
+		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN)
+	}
+	if c := k.VLLMKeyConfig; c != nil {
+		add(&c.URL)
+	}
+	if c := k.OllamaKeyConfig; c != nil {
+		add(&c.URL)
+	}
+	if c := k.SGLKeyConfig; c != nil {
+		add(&c.URL)
+	}
+	return out
+}
+
+type keyList struct {
+	Keys  []Key `json:"keys"`
+	Total int   `json:"total"`
+}
+
+func keysPath(provider string) string {
+	return "/api/providers/" + url.PathEscape(provider) + "/keys"
+}
+
+func keyPath(provider, id string) string {
+	return keysPath(provider) + "/" + url.PathEscape(id)
+}
+
+// ListKeys returns every key of a provider, in creation order.
+func (c *Client) ListKeys(ctx context.Context, provider string) ([]Key, error) {
+	var out keyList
+	err := c.do(ctx, http.MethodGet, keysPath(provider), nil, &out)
+	return out.Keys, err
+}
+
+// GetKey returns one key of a provider.
+func (c *Client) GetKey(ctx context.Context, provider, id string) (*Key, error) {
+	var out Key
+	if err := c.do(ctx, http.MethodGet, keyPath(provider, id), nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CreateKey creates a key. When key.ID is set the create is made safe to
+// retry: a retried POST that finds its own id already stored is resolved by
+// CreateKeyIdempotent.
+func (c *Client) CreateKey(ctx context.Context, provider string, key Key) (*Key, error) {
+	var out Key
+	ctx = withRequestSecrets(ctx, key.Secrets())
+	if key.ID != "" {
+		ctx = withRetrySafe(ctx)
+	}
+	if err := c.do(ctx, http.MethodPost, keysPath(provider), key, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateKey replaces a key (PUT is a full replacement on the server).
+func (c *Client) UpdateKey(ctx context.Context, provider string, key Key) (*Key, error) {
+	var out Key
+	ctx = withRequestSecrets(ctx, key.Secrets())
+	id := key.ID
+	key.ID = ""
+	if err := c.do(ctx, http.MethodPut, keyPath(provider, id), key, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteKey deletes a key and returns it as the server last stored it.
+func (c *Client) DeleteKey(ctx context.Context, provider, id string) (*Key, error) {
+	var out Key
+	if err := c.do(ctx, http.MethodDelete, keyPath(provider, id), nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// KeyRow is one entry of GET /api/keys: every key of every provider, in the
+// store's table shape (not the Key shape).
+type KeyRow struct {
+	Provider string `json:"provider"`
+	KeyID    string `json:"key_id"`
+	Name     string `json:"name"`
+}
+
+// ListAllKeys lists the keys of all providers.
+func (c *Client) ListAllKeys(ctx context.Context) ([]KeyRow, error) {
+	var out []KeyRow
+	err := c.do(ctx, http.MethodGet, "/api/keys", nil, &out)
+	return out, err
+}

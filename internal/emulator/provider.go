@@ -1,0 +1,352 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Standard provider names known to each server version.
+var (
+	standardV1 = []string{"openai", "azure", "anthropic", "bedrock", "cohere", "vertex", "mistral", "ollama", "groq",
+		"sgl", "parasail", "perplexity", "cerebras", "gemini", "openrouter", "elevenlabs", "huggingface", "nebius", "xai",
+		"replicate", "vllm", "runway", "fireworks"}
+	standardV2 = append(slices.Clone(standardV1), "bedrock_mantle", "deepseek", "opencode-go", "opencode-zen",
+		"runware", "sarvam", "wafer", "zro", "databricks")
+)
+
+// network is a provider's network_config. Backoffs are milliseconds, as on
+// the wire.
+type network struct {
+	baseURL      string
+	headers      map[string]string
+	timeout      int64
+	retries      int64
+	backoffInit  int64
+	backoffMax   int64
+	insecure     bool
+	caCert       json.RawMessage
+	streamIdle   int64
+	maxConns     int64
+	enforceHTTP2 bool
+}
+
+// defaultNetwork is what a provider created without network_config reports.
+var defaultNetwork = network{timeout: 30, backoffInit: 500, backoffMax: 5000, streamIdle: 60, maxConns: 5000}
+
+type custom struct {
+	keyless   bool
+	base      string
+	allowed   json.RawMessage
+	overrides json.RawMessage
+}
+
+// provider is a stored provider with its keys in creation order.
+type provider struct {
+	name        string
+	network     *network // nil: defaults
+	conc, buf   int64    // both 0: defaults
+	proxy       json.RawMessage
+	sendReq     bool
+	sendResp    bool
+	storeRaw    bool
+	custom      *custom
+	openai      json.RawMessage
+	status      string
+	description string
+	keys        []*key
+}
+
+// providerPayload is a decoded POST/PUT provider body; nil members were
+// absent (or null).
+type providerPayload struct {
+	name      string
+	network   *network
+	conc      *[2]int64
+	proxy     *field
+	sendReq   *bool
+	sendResp  *bool
+	storeRaw  *bool
+	custom    *custom
+	openai    *field
+	hasKeys   bool
+	present   map[string]bool // members sent, null included (v2 PUT: null clears)
+	nullValue map[string]bool
+}
+
+func (s *Server) parseProviderPayload(src []byte) (*providerPayload, error) {
+	top, ok, err := asObject(src, field{raw: src, pos: firstNonSpace(src)}, "handlers.providerCreatePayload")
+	if err != nil {
+		return nil, err
+	}
+	p := &providerPayload{present: map[string]bool{}, nullValue: map[string]bool{}}
+	if !ok {
+		return p, nil
+	}
+	get := func(name string) (field, bool) {
+		f, ok := lookup(top, name)
+		if ok {
+			p.present[name] = true
+			p.nullValue[name] = isNull(f.raw)
+		}
+		return f, ok && !isNull(f.raw)
+	}
+	if f, ok := get("provider"); ok {
+		if p.name, err = asString(f); err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := get("network_config"); ok {
+		if p.network, err = parseNetwork(src, f); err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := get("concurrency_and_buffer_size"); ok {
+		members, _, err := asObject(src, f, "schemas.ConcurrencyAndBufferSize")
+		if err != nil {
+			return nil, err
+		}
+		var cb [2]int64
+		for i, name := range []string{"concurrency", "buffer_size"} {
+			if m, ok := lookup(members, name); ok {
+				if cb[i], err = asInt(m); err != nil {
+					return nil, err
+				}
+			}
+		}
+		p.conc = &cb
+	}
+	if f, ok := get("proxy_config"); ok {
+		p.proxy = &f
+	}
+	if f, ok := get("openai_config"); ok {
+		p.openai = &f
+	}
+	for _, b := range []struct {
+		name string
+		dst  **bool
+	}{{"send_back_raw_request", &p.sendReq}, {"send_back_raw_response", &p.sendResp}, {"store_raw_request_response", &p.storeRaw}} {
+		if f, ok := get(b.name); ok {
+			if *b.dst, err = asBool(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if f, ok := get("custom_provider_config"); ok {
+		members, _, err := asObject(src, f, "schemas.CustomProviderConfig")
+		if err != nil {
+			return nil, err
+		}
+		c := &custom{}
+		if m, ok := lookup(members, "is_key_less"); ok {
+			b, err := asBool(m)
+			if err != nil {
+				return nil, err
+			}
+			c.keyless = b != nil && *b
+		}
+		if m, ok := lookup(members, "base_provider_type"); ok {
+			if c.base, err = asString(m); err != nil {
+				return nil, err
+			}
+		}
+		if m, ok := lookup(members, "allowed_requests"); ok && !isNull(m.raw) {
+			c.allowed = json.RawMessage(m.raw)
+		}
+		if m, ok := lookup(members, "request_path_overrides"); ok && !isNull(m.raw) {
+			c.overrides = json.RawMessage(m.raw)
+		}
+		p.custom = c
+	}
+	_, p.hasKeys = get("keys")
+	return p, nil
+}
+
+func parseNetwork(src []byte, f field) (*network, error) {
+	members, _, err := asObject(src, f, "schemas.NetworkConfig")
+	if err != nil {
+		return nil, err
+	}
+	n := &network{}
+	for _, i := range []struct {
+		name string
+		dst  *int64
+	}{
+		{"default_request_timeout_in_seconds", &n.timeout}, {"max_retries", &n.retries},
+		{"retry_backoff_initial", &n.backoffInit}, {"retry_backoff_max", &n.backoffMax},
+		{"stream_idle_timeout_in_seconds", &n.streamIdle}, {"max_conns_per_host", &n.maxConns},
+	} {
+		if m, ok := lookup(members, i.name); ok {
+			if *i.dst, err = asInt(m); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if m, ok := lookup(members, "base_url"); ok {
+		if n.baseURL, err = asString(m); err != nil {
+			return nil, err
+		}
+	}
+	if m, ok := lookup(members, "extra_headers"); ok && !isNull(m.raw) {
+		if json.Unmarshal(m.raw, &n.headers) != nil {
+			return nil, &mismatchError{pos: m.pos, goType: "map[string]string"}
+		}
+	}
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"insecure_skip_verify", &n.insecure}, {"enforce_http2", &n.enforceHTTP2}} {
+		if m, ok := lookup(members, b.name); ok {
+			v, err := asBool(m)
+			if err != nil {
+				return nil, err
+			}
+			*b.dst = v != nil && *v
+		}
+	}
+	if m, ok := lookup(members, "ca_cert_pem"); ok && !isNull(m.raw) {
+		n.caCert = json.RawMessage(m.raw)
+	}
+	return n, nil
+}
+
+// Retry backoff bounds, in milliseconds.
+const (
+	minBackoff = 100
+	maxBackoff = 1000000
+)
+
+func validateBackoff(n *network) error {
+	ms := func(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
+	for _, b := range []struct {
+		name string
+		v    int64
+	}{{"initial", n.backoffInit}, {"max", n.backoffMax}} {
+		if b.v > 0 && b.v < minBackoff {
+			return fmt.Errorf("retry backoff %s must be at least %v", b.name, ms(minBackoff))
+		}
+		if b.v > maxBackoff {
+			return fmt.Errorf("retry backoff %s must be at most %v", b.name, ms(maxBackoff))
+		}
+	}
+	if n.backoffInit > 0 && n.backoffMax > 0 && n.backoffInit > n.backoffMax {
+		return fmt.Errorf("retry backoff initial must be less than or equal to retry backoff max")
+	}
+	return nil
+}
+
+// validateConcurrency applies the handler's checks on concurrency_and_buffer_size.
+func validateConcurrency(cb [2]int64) string {
+	switch {
+	case cb[0] == 0:
+		return "Concurrency must be greater than 0"
+	case cb[1] == 0:
+		return "Buffer size must be greater than 0"
+	case cb[0] > cb[1]:
+		return "Concurrency must be less than or equal to buffer size"
+	}
+	return ""
+}
+
+func (s *Server) isStandard(name string) bool {
+	if s.v2 {
+		return slices.Contains(standardV2, name)
+	}
+	return slices.Contains(standardV1, name)
+}
+
+// baseType is the provider type whose rules a provider's keys follow.
+func (p *provider) baseType() string {
+	if p.custom != nil && p.custom.base != "" {
+		return p.custom.base
+	}
+	return p.name
+}
+
+func (p *provider) keyless() bool { return p.custom != nil && p.custom.keyless }
+
+func renderNetwork(n network) object {
+	o := object{}
+	if n.baseURL != "" {
+		o = append(o, kv{"base_url", n.baseURL})
+	}
+	if len(n.headers) > 0 {
+		h := object{}
+		for _, name := range sortedKeys(n.headers) {
+			h = append(h, kv{name, n.headers[name]})
+		}
+		o = append(o, kv{"extra_headers", h})
+	}
+	o = append(o,
+		kv{"default_request_timeout_in_seconds", n.timeout},
+		kv{"max_retries", n.retries},
+		kv{"retry_backoff_initial", n.backoffInit},
+		kv{"retry_backoff_max", n.backoffMax})
+	if n.insecure {
+		o = append(o, kv{"insecure_skip_verify", true})
+	}
+	if n.caCert != nil {
+		o = append(o, kv{"ca_cert_pem", n.caCert})
+	}
+	if n.streamIdle != 0 {
+		o = append(o, kv{"stream_idle_timeout_in_seconds", n.streamIdle})
+	}
+	if n.maxConns != 0 {
+		o = append(o, kv{"max_conns_per_host", n.maxConns})
+	}
+	if n.enforceHTTP2 {
+		o = append(o, kv{"enforce_http2", true})
+	}
+	return o
+}
+
+// renderProvider builds a ProviderResponse; providerStatus is "active" for
+// configured providers and "" for the body DELETE answers.
+func renderProvider(p *provider, providerStatus string) object {
+	n := defaultNetwork
+	if p.network != nil {
+		n = *p.network
+	}
+	conc, buf := p.conc, p.buf
+	if conc == 0 && buf == 0 {
+		conc, buf = 1000, 5000
+	}
+	if providerStatus == "" {
+		n, conc, buf = network{}, 0, 0
+	}
+	var proxy any
+	if p.proxy != nil {
+		proxy = p.proxy
+	}
+	o := object{
+		{"name", p.name},
+		{"network_config", renderNetwork(n)},
+		{"concurrency_and_buffer_size", object{{"concurrency", conc}, {"buffer_size", buf}}},
+		{"proxy_config", proxy},
+		{"send_back_raw_request", p.sendReq},
+		{"send_back_raw_response", p.sendResp},
+		{"store_raw_request_response", p.storeRaw},
+	}
+	if c := p.custom; c != nil {
+		co := object{{"is_key_less", c.keyless}, {"base_provider_type", c.base}}
+		if c.allowed != nil {
+			co = append(co, kv{"allowed_requests", c.allowed})
+		}
+		if c.overrides != nil {
+			co = append(co, kv{"request_path_overrides", c.overrides})
+		}
+		o = append(o, kv{"custom_provider_config", co})
+	}
+	if p.openai != nil {
+		o = append(o, kv{"openai_config", p.openai})
+	}
+	o = append(o, kv{"provider_status", providerStatus})
+	if p.status != "" {
+		o = append(o, kv{"status", p.status})
+	}
+	if p.description != "" {
+		o = append(o, kv{"description", p.description})
+	}
+	return o
+}

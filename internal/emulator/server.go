@@ -1,0 +1,365 @@
+// Package emulator is an in-process, stateful stand-in for the provider and
+// key management API of a Bifrost server (v1.5.1 by default, v2.x on request).
+// It reproduces the real server's bodies byte for byte where they were
+// recorded (field order, omitted fields, messages, status codes), keeps its
+// state in memory, and offers fault injection and inspection hooks for tests.
+package emulator
+
+import (
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures a Server.
+type Options struct {
+	// Version is what /api/version answers and selects the behaviour:
+	// "v1.5.1" (default) or any "v2.*" for the v2 wire shapes and rules.
+	Version string
+	// Env is Bifrost's process environment, for env.NAME references (and
+	// "vault.path" entries for v2 vault references).
+	Env map[string]string
+	// Username and Password enable dashboard auth when both are set.
+	Username, Password string
+	// SetupToken is the v2.2.6+ setup lock token: while auth is not enabled,
+	// every non-public /api call needs X-Bifrost-Setup-Token.
+	SetupToken string
+	// KeepUnknownKeyFields simulates a newer server: top-level key fields this
+	// version does not know are stored verbatim and returned after the known ones.
+	KeepUnknownKeyFields bool
+	// Providers are created at start, as a bare POST {"provider":name} would.
+	Providers []string
+	// Addr is the address Start listens on; default 127.0.0.1:0.
+	Addr string
+}
+
+// Server is the emulated Bifrost management API. It implements http.Handler
+// and is safe for concurrent use.
+type Server struct {
+	opts Options
+	v2   bool
+	lock bool // v2.2.6+ setup lock
+	env  map[string]string
+
+	mu        sync.Mutex
+	providers map[string]*provider
+	sessions  map[string]bool
+	discovery map[string]outcome
+	requests  []*Request
+	faults    []*faultRule
+	latency   time.Duration
+	readLag   time.Duration
+	lockFrac  float64
+	lockRand  *rand.Rand
+	dropN     int
+	dropMeth  string
+	resetN    int
+	hangN     int
+
+	closing   chan struct{}
+	closeOnce sync.Once
+	srv       *http.Server
+	ln        net.Listener
+}
+
+// New returns a Server that is not listening; use it as an http.Handler.
+func New(opts Options) *Server {
+	if opts.Version == "" {
+		opts.Version = "v1.5.1"
+	}
+	major, minor, patch := parseVersion(opts.Version)
+	s := &Server{
+		opts:      opts,
+		v2:        major >= 2,
+		lock:      major > 2 || (major == 2 && (minor > 2 || (minor == 2 && patch >= 6))),
+		env:       map[string]string{},
+		providers: map[string]*provider{},
+		sessions:  map[string]bool{},
+		discovery: map[string]outcome{},
+		closing:   make(chan struct{}),
+	}
+	for name, v := range opts.Env {
+		s.env[name] = v
+	}
+	for _, name := range opts.Providers {
+		s.providers[name] = &provider{name: name, status: statusUnknown}
+	}
+	return s
+}
+
+// Start returns a Server listening on Options.Addr (default 127.0.0.1:0).
+func Start(opts Options) (*Server, error) {
+	s := New(opts)
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.ln = ln
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// URL is the base URL of a started Server, e.g. http://127.0.0.1:41234.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// Close releases hanging requests and, for a started Server, stops listening
+// and closes all connections.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	if s.srv != nil {
+		_ = s.srv.Close()
+	}
+}
+
+// parseVersion reads "vMAJOR.MINOR.PATCH[-suffix]".
+func parseVersion(v string) (major, minor, patch int) {
+	parts := strings.SplitN(strings.TrimPrefix(v, "v"), ".", 3)
+	nums := []*int{&major, &minor, &patch}
+	for i, p := range parts {
+		end := 0
+		for end < len(p) && p[end] >= '0' && p[end] <= '9' {
+			end++
+		}
+		*nums[i], _ = strconv.Atoi(p[:end])
+	}
+	return major, minor, patch
+}
+
+// reply is a response about to be written.
+type reply struct {
+	status int
+	ctype  string
+	body   []byte
+	header http.Header
+	stored bool // a write was applied to state
+}
+
+func jsonReply(v any) reply {
+	return reply{status: http.StatusOK, ctype: "application/json", body: append(enc(v), '\n')}
+}
+
+// errReply is Bifrost's error body, used by every handler for 4xx/5xx.
+func errReply(status int, msg string) reply {
+	r := jsonReply(object{
+		{"is_bifrost_error", false},
+		{"status_code", status},
+		{"error", object{{"message", msg}}},
+		{"extra_fields", object{}},
+	})
+	r.status = status
+	return r
+}
+
+func textReply(status int, body string) reply {
+	return reply{status: status, ctype: "text/plain; charset=utf-8", body: []byte(body)}
+}
+
+// call is one routed request.
+type call struct {
+	r        *http.Request
+	body     []byte
+	provider string
+	keyID    string
+	provErr  error
+	keyErr   error
+}
+
+type handler func(*call) reply
+
+// route maps a path to its handlers by method; public routes skip auth.
+type route struct {
+	methods map[string]handler
+	order   []string
+	public  bool
+}
+
+func (s *Server) route(c *call) (*route, bool) {
+	segs := strings.Split(strings.TrimPrefix(c.r.URL.Path, "/"), "/")
+	rt := &route{methods: map[string]handler{}}
+	add := func(method string, h handler) {
+		rt.methods[method] = h
+		rt.order = append(rt.order, method)
+	}
+	// fasthttp's router hands handlers the decoded path, and Bifrost unescapes
+	// the parameters once more.
+	param := func(i int, what string) (string, error) {
+		v, err := url.PathUnescape(segs[i])
+		if err != nil {
+			return "", errors.New("invalid " + what + " parameter encoding: " + err.Error())
+		}
+		return v, nil
+	}
+	switch {
+	case len(segs) == 1 && segs[0] == "health":
+		add(http.MethodGet, s.health)
+		rt.public = true
+	case len(segs) < 2 || segs[0] != "api":
+		return nil, false
+	case len(segs) == 2 && segs[1] == "version":
+		add(http.MethodGet, s.version)
+		rt.public = true
+	case len(segs) == 2 && segs[1] == "keys":
+		add(http.MethodGet, s.listAllKeys)
+	case len(segs) == 3 && segs[1] == "session" && segs[2] == "is-auth-enabled":
+		add(http.MethodGet, s.isAuthEnabled)
+		rt.public = true
+	case len(segs) == 3 && segs[1] == "session" && segs[2] == "login":
+		add(http.MethodPost, s.login)
+		rt.public = true
+	case segs[1] != "providers":
+		return nil, false
+	case len(segs) == 2:
+		add(http.MethodGet, s.listProviders)
+		add(http.MethodPost, s.createProvider)
+	case segs[2] == "":
+		return nil, false
+	case len(segs) == 3:
+		c.provider, c.provErr = param(2, "provider")
+		add(http.MethodGet, s.getProvider)
+		add(http.MethodPut, s.updateProvider)
+		add(http.MethodDelete, s.deleteProvider)
+	case segs[3] != "keys":
+		return nil, false
+	case len(segs) == 4:
+		c.provider, c.provErr = param(2, "provider")
+		add(http.MethodGet, s.listKeys)
+		add(http.MethodPost, s.createKey)
+	case len(segs) == 5 && segs[4] != "":
+		c.provider, c.provErr = param(2, "provider")
+		c.keyID, c.keyErr = param(4, "key_id")
+		add(http.MethodGet, s.getKey)
+		add(http.MethodPut, s.updateKey)
+		add(http.MethodDelete, s.deleteKey)
+	default:
+		return nil, false
+	}
+	return rt, true
+}
+
+// ServeHTTP records the request, applies the armed faults, then routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := s.record(r)
+	if s.take(&s.resetN) {
+		hijackClose(w)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	s.mu.Lock()
+	rec.Body = string(body)
+	s.mu.Unlock()
+	if s.take(&s.hangN) {
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
+		hijackClose(w)
+		return
+	}
+	if d := s.currentLatency(); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	c := &call{r: r, body: body}
+	var rp reply
+	if f, ok := s.takeFault(r.Method, r.URL.Path); ok {
+		rp = f
+	} else {
+		rp = s.dispatch(c)
+	}
+	s.mu.Lock()
+	rec.Provider, rec.KeyID = c.provider, c.keyID
+	drop := rp.stored && s.dropN > 0 && (s.dropMeth == "" || s.dropMeth == r.Method)
+	if drop {
+		s.dropN--
+	} else {
+		rec.Status = rp.status
+	}
+	s.mu.Unlock()
+	if drop {
+		hijackClose(w)
+		return
+	}
+	for name, vals := range rp.header {
+		w.Header()[name] = vals
+	}
+	w.Header().Set("Content-Type", rp.ctype)
+	w.WriteHeader(rp.status)
+	_, _ = w.Write(rp.body)
+}
+
+func (s *Server) dispatch(c *call) reply {
+	rt, ok := s.route(c)
+	if !ok {
+		return textReply(http.StatusNotFound, "Not Found")
+	}
+	h, ok := rt.methods[c.r.Method]
+	if !ok {
+		rp := textReply(http.StatusMethodNotAllowed, "Method Not Allowed")
+		rp.header = http.Header{"Allow": {strings.Join(rt.order, ", ")}}
+		return rp
+	}
+	if !rt.public {
+		if rp, denied := s.guard(c.r); denied {
+			return rp
+		}
+	}
+	return h(c)
+}
+
+// hijackClose drops the connection without writing a response.
+func hijackClose(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+func (s *Server) health(*call) reply {
+	return jsonReply(object{{"components", object{{"db_pings", "ok"}}}, {"status", "ok"}})
+}
+
+func (s *Server) version(*call) reply { return jsonReply(s.opts.Version) }
+
+// badJSON answers a body that failed to decode.
+func (s *Server) badJSON(src []byte, err error) reply {
+	if s.v2 {
+		return errReply(http.StatusBadRequest, "Invalid request payload")
+	}
+	return errReply(http.StatusBadRequest, "Invalid JSON: "+sonicMessage(src, err))
+}
+
+// decodeBody validates a request body; the error reply is ready to send.
+func (s *Server) decodeBody(src []byte) (reply, bool) {
+	if len(src) == 0 {
+		return s.badJSON(src, &syntaxError{}), false
+	}
+	if err := validate(src); err != nil {
+		return s.badJSON(src, err), false
+	}
+	return reply{}, true
+}

@@ -1,0 +1,345 @@
+package providerkey
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
+
+// This file is the one place where Terraform models and Bifrost's wire
+// types meet.
+
+// expandKey builds the key to send from the planned model. secret is the
+// key value to write (from value, or from value_wo in the configuration).
+// It refuses to send anything that looks like one of Bifrost's masks:
+// Bifrost v1.5 would store a mask that is not exactly the current one as the
+// secret itself.
+func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	k := bifrost.Key{
+		ID:             m.ID.ValueString(),
+		Name:           m.Name.ValueString(),
+		Value:          bifrost.Literal(secret),
+		Weight:         m.Weight.ValueFloat64(),
+		Enabled:        m.Enabled.ValueBoolPointer(),
+		UseForBatchAPI: m.UseForBatchAPI.ValueBool(),
+	}
+	diags.Append(m.Models.ElementsAs(ctx, &k.Models, false)...)
+	diags.Append(m.BlacklistedModels.ElementsAs(ctx, &k.BlacklistedModels, false)...)
+	if !m.Aliases.IsNull() {
+		diags.Append(m.Aliases.ElementsAs(ctx, &k.Aliases, false)...)
+	}
+	if c := m.AzureKeyConfig; c != nil {
+		k.AzureKeyConfig = &bifrost.AzureKeyConfig{
+			Endpoint: deref(secretPtr(c.Endpoint)), APIVersion: secretPtr(c.APIVersion),
+			ClientID: secretPtr(c.ClientID), ClientSecret: secretPtr(c.ClientSecret), TenantID: secretPtr(c.TenantID),
+		}
+		if !c.Scopes.IsNull() {
+			diags.Append(c.Scopes.ElementsAs(ctx, &k.AzureKeyConfig.Scopes, false)...)
+		}
+	}
+	if c := m.VertexKeyConfig; c != nil {
+		k.VertexKeyConfig = &bifrost.VertexKeyConfig{
+			ProjectID: deref(secretPtr(c.ProjectID)), ProjectNumber: deref(secretPtr(c.ProjectNumber)),
+			Region: deref(secretPtr(c.Region)), AuthCredentials: deref(secretPtr(c.AuthCredentials)),
+		}
+	}
+	if c := m.BedrockKeyConfig; c != nil {
+		k.BedrockKeyConfig = &bifrost.BedrockKeyConfig{
+			AccessKey: deref(secretPtr(c.AccessKey)), SecretKey: deref(secretPtr(c.SecretKey)),
+			SessionToken: secretPtr(c.SessionToken), Region: secretPtr(c.Region), ARN: secretPtr(c.ARN),
+		}
+		if b := c.BatchS3Config; b != nil {
+			k.BedrockKeyConfig.BatchS3Config = &bifrost.BatchS3Config{Buckets: []bifrost.S3Bucket{}}
+			for _, bk := range b.Buckets {
+				k.BedrockKeyConfig.BatchS3Config.Buckets = append(k.BedrockKeyConfig.BatchS3Config.Buckets, bifrost.S3Bucket{
+					BucketName: bk.BucketName.ValueString(), Prefix: bk.Prefix.ValueString(), IsDefault: bk.IsDefault.ValueBool(),
+				})
+			}
+		}
+	}
+	if c := m.VLLMKeyConfig; c != nil {
+		k.VLLMKeyConfig = &bifrost.VLLMKeyConfig{URL: deref(secretPtr(c.URL)), ModelName: c.ModelName.ValueString()}
+	}
+	if c := m.OllamaKeyConfig; c != nil {
+		k.OllamaKeyConfig = &bifrost.URLKeyConfig{URL: deref(secretPtr(c.URL))}
+	}
+	if c := m.SGLKeyConfig; c != nil {
+		k.SGLKeyConfig = &bifrost.URLKeyConfig{URL: deref(secretPtr(c.URL))}
+	}
+	if c := m.ReplicateKeyConfig; c != nil {
+		k.ReplicateKeyConfig = &bifrost.ReplicateKeyConfig{UseDeploymentsEndpoint: c.UseDeploymentsEndpoint.ValueBool()}
+	}
+	for _, s := range k.Secrets() {
+		if bifrost.LooksRedacted(s) {
+			diags.AddAttributeError(path.Root("value"), "Refusing to send a masked secret",
+				"A secret of this key has the form of a Bifrost mask (for instance after an import, or with ignore_changes on a secret). "+
+					"Bifrost v1.5 would store it as the real secret. Set the real value in the configuration.")
+			break
+		}
+	}
+	return k, diags
+}
+
+func secretPtr(v types.String) *bifrost.SecretVar {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	s := bifrost.Literal(v.ValueString())
+	return &s
+}
+
+func deref(s *bifrost.SecretVar) bifrost.SecretVar {
+	if s == nil {
+		return bifrost.SecretVar{}
+	}
+	return *s
+}
+
+// flattenSecret turns what the server returned for a secret-wrapper field
+// into state, given the value Terraform last knew (known). The server only
+// returns a mask (clear: the value itself, as for azure api_version), so the
+// known value is kept while it is consistent with the server's answer; when
+// it is not (a rotation or a switch of reference outside Terraform), the
+// server's reference or mask becomes the state, and the next plan shows the
+// difference.
+func flattenSecret(known types.String, got *bifrost.SecretVar, clear bool) types.String {
+	if got == nil {
+		got = &bifrost.SecretVar{}
+	}
+	ref := ""
+	if got.FromEnv {
+		ref = got.Ref
+	}
+	if known.IsNull() || known.IsUnknown() {
+		switch {
+		case ref != "":
+			return types.StringValue(ref)
+		case got.Value == "":
+			return types.StringNull()
+		}
+		return types.StringValue(got.Value)
+	}
+	k := known.ValueString()
+	if bifrost.IsReference(k) {
+		if ref == k {
+			return known
+		}
+	} else if ref == "" && (got.Value == k || (!clear && got.Value == bifrost.Mask(k))) {
+		return known
+	}
+	if ref != "" {
+		return types.StringValue(ref)
+	}
+	return types.StringValue(got.Value)
+}
+
+// secretFingerprint identifies what the server holds for a secret without
+// storing it: the reference, or a hash of the mask. Kept in private state for
+// value_wo, whose value Terraform never stores.
+func secretFingerprint(v bifrost.SecretVar) string {
+	if v.FromEnv && v.Ref != "" {
+		return "ref:" + v.Ref
+	}
+	sum := sha256.Sum256([]byte(v.Value))
+	return "mask-sha256:" + hex.EncodeToString(sum[:])
+}
+
+// flattenKey returns the state for a key read from the server, starting from
+// the prior state (prior) so that what the server cannot show (secrets,
+// write-only attributes, timeouts) is carried forward.
+func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyModel) (keyModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	m := prior
+	m.ID = types.StringValue(k.ID)
+	m.ProviderName = types.StringValue(provider)
+	m.Name = types.StringValue(k.Name)
+	m.ValueWO = types.StringNull()
+	if prior.ValueWOVersion.IsNull() {
+		m.Value = flattenSecret(prior.Value, &k.Value, false)
+	}
+	m.ValueFromEnv = types.BoolValue(k.Value.FromEnv)
+	m.ValueEnvVar = types.StringValue("")
+	if k.Value.FromEnv {
+		m.ValueEnvVar = types.StringValue(k.Value.Ref)
+	}
+	m.Weight = types.Float64Value(k.Weight)
+	m.Enabled = types.BoolValue(k.Enabled == nil || *k.Enabled)
+	m.UseForBatchAPI = types.BoolValue(k.UseForBatchAPI)
+	m.Models = stringSet(k.Models, &diags)
+	m.BlacklistedModels = stringSet(k.BlacklistedModels, &diags)
+	m.Aliases = types.MapNull(types.StringType)
+	if len(k.Aliases) > 0 {
+		v, d := types.MapValueFrom(ctx, types.StringType, k.Aliases)
+		diags.Append(d...)
+		m.Aliases = v
+	}
+	m.ConfigHash = types.StringValue(k.ConfigHash)
+	m.Status = types.StringValue(k.Status)
+	m.Description = types.StringValue(k.Description)
+
+	m.AzureKeyConfig = flattenAzure(ctx, k.AzureKeyConfig, prior.AzureKeyConfig, &diags)
+	m.VertexKeyConfig = flattenVertex(k.VertexKeyConfig, prior.VertexKeyConfig)
+	m.BedrockKeyConfig = flattenBedrock(k.BedrockKeyConfig, prior.BedrockKeyConfig)
+	m.VLLMKeyConfig = flattenVLLM(k.VLLMKeyConfig, prior.VLLMKeyConfig)
+	m.OllamaKeyConfig = flattenURL(k.OllamaKeyConfig, prior.OllamaKeyConfig)
+	m.SGLKeyConfig = flattenURL(k.SGLKeyConfig, prior.SGLKeyConfig)
+	m.ReplicateKeyConfig = flattenReplicate(k.ReplicateKeyConfig, prior.ReplicateKeyConfig)
+	return m, diags
+}
+
+func stringSet(ss []string, diags *diag.Diagnostics) types.Set {
+	elems := make([]attr.Value, len(ss))
+	for i, s := range ss {
+		elems[i] = types.StringValue(s)
+	}
+	v, d := types.SetValue(types.StringType, elems)
+	diags.Append(d...)
+	return v
+}
+
+// allNull reports whether every attribute of a block model is null, empty
+// or false.
+func allNull(v reflect.Value) bool {
+	for i := range v.NumField() {
+		f := v.Field(i).Interface()
+		switch t := f.(type) {
+		case types.Bool:
+			if t.ValueBool() {
+				return false
+			}
+		case attr.Value:
+			if !t.IsNull() && !(t.Equal(types.StringValue(""))) {
+				return false
+			}
+		default:
+			if !v.Field(i).IsZero() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func flattenAzure(ctx context.Context, got *bifrost.AzureKeyConfig, prior *azureModel, diags *diag.Diagnostics) *azureModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	m := &azureModel{
+		Endpoint:     flattenSecret(p.Endpoint, &got.Endpoint, false),
+		APIVersion:   flattenSecret(p.APIVersion, got.APIVersion, true),
+		ClientID:     flattenSecret(p.ClientID, got.ClientID, false),
+		ClientSecret: flattenSecret(p.ClientSecret, got.ClientSecret, false),
+		TenantID:     flattenSecret(p.TenantID, got.TenantID, false),
+		Scopes:       types.ListNull(types.StringType),
+	}
+	if len(got.Scopes) > 0 {
+		v, d := types.ListValueFrom(ctx, types.StringType, got.Scopes)
+		diags.Append(d...)
+		m.Scopes = v
+	}
+	return m
+}
+
+func flattenVertex(got *bifrost.VertexKeyConfig, prior *vertexModel) *vertexModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	return &vertexModel{
+		ProjectID:       flattenSecret(p.ProjectID, &got.ProjectID, false),
+		ProjectNumber:   flattenSecret(p.ProjectNumber, &got.ProjectNumber, false),
+		Region:          flattenSecret(p.Region, &got.Region, false),
+		AuthCredentials: flattenSecret(p.AuthCredentials, &got.AuthCredentials, false),
+	}
+}
+
+func flattenBedrock(got *bifrost.BedrockKeyConfig, prior *bedrockModel) *bedrockModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	m := &bedrockModel{
+		AccessKey:    flattenSecret(p.AccessKey, &got.AccessKey, false),
+		SecretKey:    flattenSecret(p.SecretKey, &got.SecretKey, false),
+		SessionToken: flattenSecret(p.SessionToken, got.SessionToken, false),
+		Region:       flattenSecret(p.Region, got.Region, false),
+		ARN:          flattenSecret(p.ARN, got.ARN, false),
+	}
+	if got.BatchS3Config != nil && len(got.BatchS3Config.Buckets) > 0 {
+		m.BatchS3Config = &batchS3Model{}
+		for _, b := range got.BatchS3Config.Buckets {
+			m.BatchS3Config.Buckets = append(m.BatchS3Config.Buckets, bucketModel{
+				BucketName: types.StringValue(b.BucketName), Prefix: types.StringValue(b.Prefix), IsDefault: types.BoolValue(b.IsDefault),
+			})
+		}
+	} else if p.BatchS3Config != nil && len(p.BatchS3Config.Buckets) == 0 {
+		m.BatchS3Config = p.BatchS3Config
+	}
+	return m
+}
+
+func flattenVLLM(got *bifrost.VLLMKeyConfig, prior *vllmModel) *vllmModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	m := &vllmModel{URL: flattenSecret(p.URL, &got.URL, false), ModelName: types.StringNull()}
+	if got.ModelName != "" || !p.ModelName.IsNull() {
+		m.ModelName = types.StringValue(got.ModelName)
+	}
+	return m
+}
+
+func flattenURL(got *bifrost.URLKeyConfig, prior *urlModel) *urlModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	return &urlModel{URL: flattenSecret(p.URL, &got.URL, false)}
+}
+
+func flattenReplicate(got *bifrost.ReplicateKeyConfig, prior *replicateModel) *replicateModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	m := &replicateModel{UseDeploymentsEndpoint: types.BoolValue(got.UseDeploymentsEndpoint)}
+	if !got.UseDeploymentsEndpoint && prior != nil && p.UseDeploymentsEndpoint.IsNull() {
+		m.UseDeploymentsEndpoint = types.BoolNull()
+	}
+	return m
+}
+
+// keepOrNil handles a block the server did not return: Bifrost omits blocks
+// whose fields are all empty, so the prior block is kept when it held nothing
+// Bifrost would store; otherwise the block was removed.
+func keepOrNil[T, W any](got *W, prior *T) *T {
+	if got == nil && prior != nil && allNull(reflect.ValueOf(*prior)) {
+		return prior
+	}
+	return nil
+}
+
+func orZero[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// importHint is the command that adopts an existing key into state.
+func importHint(provider, name string) string {
+	return fmt.Sprintf("terraform import <resource address> %s/name=%s", provider, name)
+}

@@ -1,0 +1,92 @@
+package providerkey
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// keyModel is the Terraform state of a bifrost_provider_key.
+type keyModel struct {
+	ID                types.String  `tfsdk:"id"`
+	ProviderName      types.String  `tfsdk:"provider_name"`
+	Name              types.String  `tfsdk:"name"`
+	Value             types.String  `tfsdk:"value"`
+	ValueWO           types.String  `tfsdk:"value_wo"`
+	ValueWOVersion    types.Int64   `tfsdk:"value_wo_version"`
+	ValueEnvVar       types.String  `tfsdk:"value_env_var"`
+	ValueFromEnv      types.Bool    `tfsdk:"value_from_env"`
+	Weight            types.Float64 `tfsdk:"weight"`
+	Enabled           types.Bool    `tfsdk:"enabled"`
+	UseForBatchAPI    types.Bool    `tfsdk:"use_for_batch_api"`
+	Models            types.Set     `tfsdk:"models"`
+	BlacklistedModels types.Set     `tfsdk:"blacklisted_models"`
+	Aliases           types.Map     `tfsdk:"aliases"`
+
+	AzureKeyConfig     *azureModel     `tfsdk:"azure_key_config"`
+	VertexKeyConfig    *vertexModel    `tfsdk:"vertex_key_config"`
+	BedrockKeyConfig   *bedrockModel   `tfsdk:"bedrock_key_config"`
+	VLLMKeyConfig      *vllmModel      `tfsdk:"vllm_key_config"`
+	OllamaKeyConfig    *urlModel       `tfsdk:"ollama_key_config"`
+	SGLKeyConfig       *urlModel       `tfsdk:"sgl_key_config"`
+	ReplicateKeyConfig *replicateModel `tfsdk:"replicate_key_config"`
+
+	ConfigHash  types.String `tfsdk:"config_hash"`
+	Status      types.String `tfsdk:"status"`
+	Description types.String `tfsdk:"description"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+type azureModel struct {
+	Endpoint     types.String `tfsdk:"endpoint"`
+	APIVersion   types.String `tfsdk:"api_version"`
+	ClientID     types.String `tfsdk:"client_id"`
+	ClientSecret types.String `tfsdk:"client_secret"`
+	TenantID     types.String `tfsdk:"tenant_id"`
+	Scopes       types.List   `tfsdk:"scopes"`
+}
+
+type vertexModel struct {
+	ProjectID       types.String `tfsdk:"project_id"`
+	ProjectNumber   types.String `tfsdk:"project_number"`
+	Region          types.String `tfsdk:"region"`
+	AuthCredentials types.String `tfsdk:"auth_credentials"`
+}
+
+type bedrockModel struct {
+	AccessKey     types.String  `tfsdk:"access_key"`
+	SecretKey     types.String  `tfsdk:"secret_key"`
+	SessionToken  types.String  `tfsdk:"session_token"`
+	Region        types.String  `tfsdk:"region"`
+	ARN           types.String  `tfsdk:"arn"`
+	BatchS3Config *batchS3Model `tfsdk:"batch_s3_config"`
+}
+
+type batchS3Model struct {
+	Buckets []bucketModel `tfsdk:"bucket"`
+}
+
+type bucketModel struct {
+	BucketName types.String `tfsdk:"bucket_name"`
+	Prefix     types.String `tfsdk:"prefix"`
+	IsDefault  types.Bool   `tfsdk:"is_default"`
+}
+
+type vllmModel struct {
+	URL       types.String `tfsdk:"url"`
+	ModelName types.String `tfsdk:"model_name"`
+}
+
+type urlModel struct {
+	URL types.String `tfsdk:"url"`
+}
+
+type replicateModel struct {
+	UseDeploymentsEndpoint types.Bool `tfsdk:"use_deployments_endpoint"`
+}
+
+// identityModel is the resource identity (Terraform ≥ 1.12).
+type identityModel struct {
+	ProviderName types.String `tfsdk:"provider_name"`
+	ID           types.String `tfsdk:"id"`
+}

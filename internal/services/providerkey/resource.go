@@ -1,0 +1,432 @@
+// Package providerkey implements the bifrost_provider_key resource.
+package providerkey
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
+
+const (
+	defaultTimeout = 10 * time.Minute
+	// readAfterWriteWindow is how long after its own write the resource
+	// treats a 404 as a node that has not seen the write yet, not as a
+	// deletion.
+	readAfterWriteWindow = 15 * time.Second
+
+	// Private state keys.
+	privateExtra       = "extra_fields"
+	privateFingerprint = "value_wo_fingerprint"
+	privateWrittenAt   = "written_at"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*keyResource)(nil)
+	_ resource.ResourceWithImportState    = (*keyResource)(nil)
+	_ resource.ResourceWithIdentity       = (*keyResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*keyResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*keyResource)(nil)
+)
+
+type keyResource struct {
+	client *bifrost.Client
+}
+
+// NewResource returns the bifrost_provider_key resource.
+func NewResource() resource.Resource { return &keyResource{} }
+
+func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_provider_key"
+}
+
+func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	client, ok := req.ProviderData.(*bifrost.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *bifrost.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	r.client = client
+}
+
+// privateState is the part of the framework's private state API we use.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// ModifyPlan derives value_env_var and value_from_env from the configured
+// value, so that a switch between a literal and a reference is planned
+// exactly instead of showing as "known after apply".
+func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var value, valueWO types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value"), &value)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &valueWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	v := value
+	if v.IsNull() {
+		v = valueWO
+	}
+	if v.IsUnknown() {
+		return
+	}
+	ref := ""
+	if bifrost.IsReference(v.ValueString()) {
+		ref = v.ValueString()
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_env_var"), types.StringValue(ref))...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_from_env"), types.BoolValue(ref != ""))...)
+}
+
+// secretFrom is the key value to write: value_wo from the configuration when
+// set (it is never in the plan), otherwise the planned value.
+func secretFrom(plan, config keyModel) string {
+	if !config.ValueWO.IsNull() {
+		return config.ValueWO.ValueString()
+	}
+	return plan.Value.ValueString()
+}
+
+func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config keyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if plan.ID.IsUnknown() || plan.ID.IsNull() {
+		// A client-chosen id makes the create safe to retry.
+		plan.ID = types.StringValue(uuid.NewString())
+	}
+	provider := plan.ProviderName.ValueString()
+	key, d := expandKey(ctx, plan, secretFrom(plan, config))
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = maskSecrets(ctx, key)
+
+	got, err := r.client.CreateKey(ctx, provider, key)
+	if err != nil && (bifrost.IsDuplicateID(err) || bifrost.IsDuplicateName(err)) {
+		// A retried create whose first attempt was stored answers
+		// "already exists": the key with our id and name is ours.
+		if existing, gerr := r.client.GetKey(ctx, provider, key.ID); gerr == nil && existing.Name == key.Name {
+			tflog.Info(ctx, "Key already stored by an earlier attempt of this create", map[string]any{"id": key.ID})
+			got, err = existing, nil
+		}
+	}
+	if err != nil {
+		r.createError(ctx, &resp.Diagnostics, err, provider, key)
+		return
+	}
+
+	state, d := flattenKey(ctx, got, provider, plan)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
+	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
+}
+
+func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, err error, provider string, key bifrost.Key) {
+	switch {
+	case bifrost.IsDuplicateName(err):
+		hint := importHint(provider, key.Name)
+		if all, lerr := r.client.ListAllKeys(ctx); lerr == nil {
+			for _, k := range all {
+				if k.Name == key.Name {
+					hint = fmt.Sprintf("terraform import <resource address> %s/%s", k.Provider, k.KeyID)
+				}
+			}
+		}
+		diags.AddAttributeError(path.Root("name"), "Key name already taken",
+			fmt.Sprintf("Bifrost already has a key named %q (key names are unique across all providers). "+
+				"Choose another name, or adopt the existing key with:\n\n  %s\n\nBifrost said: %s", key.Name, hint, err))
+	case bifrost.IsDuplicateID(err):
+		diags.AddAttributeError(path.Root("id"), "Key id already taken",
+			fmt.Sprintf("Bifrost already has a key with id %q. Choose another id, or import the key with:\n\n  terraform import <resource address> %s/%s\n\nBifrost said: %s",
+				key.ID, provider, key.ID, err))
+	default:
+		diags.AddError("Cannot create the provider key", apiErrorDetail(err))
+	}
+}
+
+func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state keyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	provider, id := state.ProviderName.ValueString(), state.ID.ValueString()
+	got, err := r.readAfterWrite(ctx, req.Private, provider, id)
+	if bifrost.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Provider key not found",
+			fmt.Sprintf("The key %s/%s no longer exists in Bifrost (deleted outside Terraform, possibly with its provider). It is removed from the state; the next apply creates it again.", provider, id))
+		// Terraform expects an identity even for a resource being removed.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the provider key", apiErrorDetail(err))
+		return
+	}
+
+	newState, d := flattenKey(ctx, got, provider, state)
+	resp.Diagnostics.Append(d...)
+	if !state.ValueWOVersion.IsNull() {
+		fp, d := req.Private.GetKey(ctx, privateFingerprint)
+		resp.Diagnostics.Append(d...)
+		var want string
+		if len(fp) > 0 && json.Unmarshal(fp, &want) == nil && want != secretFingerprint(got.Value) {
+			resp.Diagnostics.AddWarning("Key value changed outside Terraform",
+				fmt.Sprintf("The value of key %s/%s in Bifrost is no longer the one written from value_wo. The plan writes value_wo again.", provider, id))
+			newState.ValueWOVersion = types.Int64Null()
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
+	resp.Diagnostics.Append(setExtra(ctx, resp.Private, got)...)
+}
+
+// readAfterWrite reads a key; right after this resource wrote it, a 404 is
+// retried for a bounded window, since another node of a Bifrost cluster may
+// not have seen the write yet. Later, a 404 means the key is gone.
+func (r *keyResource) readAfterWrite(ctx context.Context, private privateState, provider, id string) (*bifrost.Key, error) {
+	var writtenAt time.Time
+	if b, _ := private.GetKey(ctx, privateWrittenAt); len(b) > 0 {
+		var ms int64
+		if json.Unmarshal(b, &ms) == nil {
+			writtenAt = time.UnixMilli(ms)
+		}
+	}
+	wait := 100 * time.Millisecond
+	for {
+		got, err := r.client.GetKey(ctx, provider, id)
+		if !bifrost.IsNotFound(err) || time.Since(writtenAt) > readAfterWriteWindow {
+			return got, err
+		}
+		tflog.Debug(ctx, "Key not visible yet after our write; reading again", map[string]any{"id": id, "wait_ms": wait.Milliseconds()})
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 2*time.Second)
+	}
+}
+
+func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, config, state keyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	provider := plan.ProviderName.ValueString()
+	plan.ID = state.ID
+	key, d := expandKey(ctx, plan, secretFrom(plan, config))
+	resp.Diagnostics.Append(d...)
+	// PUT replaces the whole key: send back the fields this provider does
+	// not model, as last read, so they survive the update.
+	extra, d := getExtra(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key.Extra = extra
+	ctx = maskSecrets(ctx, key)
+
+	got, err := r.client.UpdateKey(ctx, provider, key)
+	if err != nil {
+		if bifrost.IsDuplicateName(err) {
+			r.createError(ctx, &resp.Diagnostics, err, provider, key)
+			return
+		}
+		resp.Diagnostics.AddError("Cannot update the provider key", apiErrorDetail(err))
+		return
+	}
+	newState, d := flattenKey(ctx, got, provider, plan)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
+	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
+}
+
+func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state keyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	_, err := r.client.DeleteKey(ctx, state.ProviderName.ValueString(), state.ID.ValueString())
+	if err != nil && !bifrost.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot delete the provider key", apiErrorDetail(err))
+	}
+}
+
+// ImportState accepts "<provider>/<key_id>", "<provider>/name=<name>", or a
+// resource identity (Terraform ≥ 1.12).
+func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var provider, id string
+	if req.ID == "" {
+		var ident identityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		provider, id = ident.ProviderName.ValueString(), ident.ID.ValueString()
+	} else {
+		var name string
+		var ok bool
+		provider, id, name, ok = parseImportID(req.ID)
+		if !ok {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not an import ID of bifrost_provider_key: expected \"<provider>/<key_id>\" or \"<provider>/name=<key name>\", e.g. \"openai/3f2c…\" or \"openai/name=primary\".", req.ID))
+			return
+		}
+		if name != "" {
+			keys, err := r.client.ListKeys(ctx, provider)
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot list the provider's keys", apiErrorDetail(err))
+				return
+			}
+			for _, k := range keys {
+				if k.Name == name {
+					id = k.ID
+				}
+			}
+			if id == "" {
+				resp.Diagnostics.AddError("No key with that name",
+					fmt.Sprintf("Provider %q has no key named %q (%d keys listed).", provider, name, len(keys)))
+				return
+			}
+		}
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("provider_name"), provider)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{ProviderName: types.StringValue(provider), ID: types.StringValue(id)})...)
+	}
+}
+
+// parseImportID splits "<provider>/<key_id>" or "<provider>/name=<name>".
+func parseImportID(s string) (provider, id, name string, ok bool) {
+	provider, rest, found := strings.Cut(s, "/")
+	if !found || provider == "" || rest == "" {
+		return "", "", "", false
+	}
+	if n, isName := strings.CutPrefix(rest, "name="); isName {
+		return provider, "", n, n != ""
+	}
+	return provider, rest, "", true
+}
+
+// setIdentity sets the resource identity, when Terraform supports it.
+func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, m keyModel) diag.Diagnostics {
+	if ident == nil {
+		return nil
+	}
+	return ident.Set(ctx, identityModel{ProviderName: m.ProviderName, ID: m.ID})
+}
+
+// recordWrite keeps, in private state, the time of this write (for
+// read-after-write consistency), the fields the provider does not model,
+// and, for value_wo, the fingerprint of what the server now holds.
+func recordWrite(ctx context.Context, private privateState, got *bifrost.Key, writeOnly bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	ts, _ := json.Marshal(time.Now().UnixMilli())
+	diags.Append(private.SetKey(ctx, privateWrittenAt, ts)...)
+	fp := []byte(nil)
+	if writeOnly {
+		fp, _ = json.Marshal(secretFingerprint(got.Value))
+	}
+	diags.Append(private.SetKey(ctx, privateFingerprint, fp)...)
+	diags.Append(setExtra(ctx, private, got)...)
+	return diags
+}
+
+func setExtra(ctx context.Context, private privateState, got *bifrost.Key) diag.Diagnostics {
+	var b []byte
+	if len(got.Extra) > 0 {
+		b, _ = json.Marshal(got.Extra)
+	}
+	return private.SetKey(ctx, privateExtra, b)
+}
+
+func getExtra(ctx context.Context, private privateState) (map[string]json.RawMessage, diag.Diagnostics) {
+	b, diags := private.GetKey(ctx, privateExtra)
+	if len(b) == 0 {
+		return nil, diags
+	}
+	var extra map[string]json.RawMessage
+	if err := json.Unmarshal(b, &extra); err != nil {
+		diags.AddError("Corrupt private state", "The saved unmodelled key fields cannot be read: "+err.Error())
+	}
+	return extra, diags
+}
+
+// maskSecrets makes tflog mask the key's literal secrets in every log line
+// written with ctx.
+func maskSecrets(ctx context.Context, k bifrost.Key) context.Context {
+	secrets := k.Secrets()
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	return tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+}
+
+// apiErrorDetail shows Bifrost's message and status.
+func apiErrorDetail(err error) string {
+	var apiErr *bifrost.APIError
+	if errors.As(err, &apiErr) {
+		return fmt.Sprintf("Bifrost answered HTTP %d to %s %s: %s", apiErr.StatusCode, apiErr.Method, apiErr.Path, apiErr.Message) +
+			attemptsNote(apiErr.Attempts)
+	}
+	return err.Error()
+}
+
+func attemptsNote(n int) string {
+	if n > 1 {
+		return fmt.Sprintf(" (after %d attempts)", n)
+	}
+	return ""
+}

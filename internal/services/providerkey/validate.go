@@ -1,0 +1,208 @@
+package providerkey
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
+
+var (
+	providerNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
+	envRefRe       = regexp.MustCompile(`^env\.[A-Za-z_][A-Za-z0-9_]*$`)
+	vaultRefRe     = regexp.MustCompile(`^vault\.\S+$`)
+	// looksLikeRefRe catches references with a wrongly cased prefix, which
+	// Bifrost would silently store as a literal.
+	looksLikeRefRe = regexp.MustCompile(`(?i)^(env|vault)\.`)
+)
+
+// providerNameValidator checks the form of a provider name, not its
+// membership in the built-in list: custom providers have any name.
+type providerNameValidator struct{}
+
+func (providerNameValidator) Description(context.Context) string {
+	return "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
+}
+
+func (v providerNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v providerNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if s := req.ConfigValue.ValueString(); !providerNameRe.MatchString(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid provider name",
+			fmt.Sprintf("%q is not a valid provider name: expected %s (e.g. \"openai\" or \"my-custom-provider\").", s, v.Description(ctx)))
+	}
+}
+
+// secretRefValidator rejects malformed references ("env.", "ENV.X") that
+// Bifrost would store as literal secrets. It never prints a literal value.
+type secretRefValidator struct{}
+
+func (secretRefValidator) Description(context.Context) string {
+	return "a literal, or a reference of the form env.NAME (NAME: letters, digits, '_') or vault.PATH"
+}
+
+func (v secretRefValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v secretRefValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if !looksLikeRefRe.MatchString(s) {
+		return
+	}
+	if envRefRe.MatchString(s) || vaultRefRe.MatchString(s) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Malformed secret reference",
+		fmt.Sprintf("%q looks like a reference but is not one Bifrost resolves: expected %s, with the prefix in lower case (e.g. \"env.OPENAI_API_KEY\").", s, v.Description(ctx)))
+}
+
+// modelListValidator enforces Bifrost's white/black list rules: "*" alone
+// or names only.
+type modelListValidator struct{ list string }
+
+func (v modelListValidator) Description(context.Context) string {
+	return `either ["*"] alone, or model names without "*"; no empty names`
+}
+
+func (v modelListValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v modelListValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var names []types.String
+	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &names, false)...)
+	var known []string
+	for _, n := range names {
+		if n.IsUnknown() {
+			return
+		}
+		if n.ValueString() == "" {
+			resp.Diagnostics.AddAttributeError(req.Path, "Empty model name", fmt.Sprintf("%s contains an empty model name.", v.list))
+			return
+		}
+		known = append(known, n.ValueString())
+	}
+	if len(known) > 1 {
+		for _, n := range known {
+			if n == "*" {
+				resp.Diagnostics.AddAttributeError(req.Path, "Wildcard mixed with model names",
+					fmt.Sprintf("%s is [%s]: \"*\" means every model and cannot be combined with other names. Use [\"*\"] alone, or list the models.",
+						v.list, quoteAll(known)))
+				return
+			}
+		}
+	}
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// blockProviders maps each provider-specific block to the provider type it
+// configures.
+var blockProviders = []struct{ block, provider string }{
+	{"azure_key_config", "azure"},
+	{"vertex_key_config", "vertex"},
+	{"bedrock_key_config", "bedrock"},
+	{"vllm_key_config", "vllm"},
+	{"ollama_key_config", "ollama"},
+	{"sgl_key_config", "sgl"},
+	{"replicate_key_config", "replicate"},
+}
+
+func (m keyModel) presentBlocks() []string {
+	present := map[string]bool{
+		"azure_key_config": m.AzureKeyConfig != nil, "vertex_key_config": m.VertexKeyConfig != nil,
+		"bedrock_key_config": m.BedrockKeyConfig != nil, "vllm_key_config": m.VLLMKeyConfig != nil,
+		"ollama_key_config": m.OllamaKeyConfig != nil, "sgl_key_config": m.SGLKeyConfig != nil,
+		"replicate_key_config": m.ReplicateKeyConfig != nil,
+	}
+	var out []string
+	for _, b := range blockProviders {
+		if present[b.block] {
+			out = append(out, b.block)
+		}
+	}
+	return out
+}
+
+// ValidateConfig checks the rules that span attributes, at plan time.
+func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m keyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	blocks := m.presentBlocks()
+	if len(blocks) > 1 {
+		resp.Diagnostics.AddAttributeError(path.Root(blocks[1]), "Only one provider-specific block is allowed",
+			fmt.Sprintf("The key has %s; a key carries at most one provider-specific block, the one of its provider's type.", strings.Join(blocks, " and ")))
+		return
+	}
+	if m.ProviderName.IsUnknown() || m.ProviderName.IsNull() {
+		return
+	}
+	provider := m.ProviderName.ValueString()
+	builtin := bifrost.IsStandardProvider(provider)
+	if len(blocks) == 1 && builtin {
+		for _, b := range blockProviders {
+			if b.block == blocks[0] && b.provider != provider {
+				resp.Diagnostics.AddAttributeError(path.Root(blocks[0]), "Block does not match the provider",
+					fmt.Sprintf("%s configures %s keys, but provider_name is %q. Use the block of the key's provider type (a custom provider may use the block of its base type).",
+						blocks[0], b.provider, provider))
+				return
+			}
+		}
+	}
+	if !builtin {
+		return
+	}
+	switch provider {
+	case "ollama", "sgl":
+		blockName := provider + "_key_config"
+		var url types.String
+		if provider == "ollama" && m.OllamaKeyConfig != nil {
+			url = m.OllamaKeyConfig.URL
+		} else if provider == "sgl" && m.SGLKeyConfig != nil {
+			url = m.SGLKeyConfig.URL
+		}
+		if url.IsUnknown() {
+			return
+		}
+		if url.ValueString() == "" {
+			resp.Diagnostics.AddAttributeError(path.Root(blockName).AtName("url"), "Missing "+provider+" URL",
+				fmt.Sprintf("%s keys need %s { url = \"http://host:port\" } (a literal or an env.NAME reference).", provider, blockName))
+		}
+	}
+	if bifrost.ValueMayBeEmpty(provider) || m.Value.IsUnknown() || m.ValueWO.IsUnknown() {
+		return
+	}
+	if m.Value.ValueString() == "" && m.ValueWO.ValueString() == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing key value",
+			fmt.Sprintf("%s keys need a value: set value (or value_wo with value_wo_version) to the API key or to an env.NAME reference. "+
+				"Only azure, bedrock, vertex, vllm, ollama and sgl keys may have an empty value.", provider))
+	}
+}
