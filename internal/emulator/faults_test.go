@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -213,5 +214,36 @@ func TestRequestLog(t *testing.T) {
 	s.ResetRequests()
 	if n := s.Count("", "/"); n != 0 {
 		t.Errorf("Count after reset = %d", n)
+	}
+}
+
+func TestConcurrentWrites(t *testing.T) {
+	s := startServer(t, Options{Providers: []string{"openai"}})
+	s.SetLatency(10 * time.Millisecond)
+	errs := make(chan string, 40)
+	for i := range 40 {
+		go func() {
+			resp, err := http.Post(s.URL()+"/api/providers/openai/keys", "application/json",
+				strings.NewReader(fmt.Sprintf(`{"name":"k%d","value":"sk-123456789"}`, i)))
+			switch {
+			case err != nil:
+				errs <- err.Error()
+			case resp.StatusCode != 200:
+				errs <- resp.Status
+			default:
+				errs <- ""
+			}
+			if err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	for range 40 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+	if n := len(s.Keys("openai")); n != 40 {
+		t.Errorf("%d keys stored, want 40", n)
 	}
 }

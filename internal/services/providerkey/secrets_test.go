@@ -1,0 +1,139 @@
+package providerkey_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+)
+
+// secretsConfig holds one key of each kind of secret; suffix rotates them all.
+func secretsConfig(tg *acctest.Target, names map[string]string, suffix string) string {
+	return tg.ProviderConfig() + `
+resource "bifrost_provider_key" "openai" {
+  provider_name = "openai"
+  name          = "` + names["openai"] + `"
+  value         = "sk-secret-openai-0123456789abcdef` + suffix + `"
+}
+
+resource "bifrost_provider_key" "azure" {
+  provider_name = "azure"
+  name          = "` + names["azure"] + `"
+  value         = "azure-secret-value-0123456789` + suffix + `"
+  azure_key_config {
+    endpoint      = "https://example.openai.azure.com"
+    client_id     = "client-id-0123456789"
+    client_secret = "azure-client-secret-0123456789` + suffix + `"
+    tenant_id     = "tenant-0123456789abc"
+  }
+}
+
+resource "bifrost_provider_key" "vertex" {
+  provider_name = "vertex"
+  name          = "` + names["vertex"] + `"
+  vertex_key_config {
+    project_id       = "my-project-id"
+    region           = "us-central1"
+    auth_credentials = "{\"type\":\"service_account\",\"private_key\":\"vertex-private-0123456789` + suffix + `\"}"
+  }
+}
+
+resource "bifrost_provider_key" "bedrock" {
+  provider_name = "bedrock"
+  name          = "` + names["bedrock"] + `"
+  bedrock_key_config {
+    access_key    = "AKIAEXAMPLEEXAMPLE01"
+    secret_key    = "bedrock-secret-key-0123456789` + suffix + `"
+    session_token = "bedrock-session-token-0123456789` + suffix + `"
+    region        = "us-east-1"
+  }
+}
+`
+}
+
+func secretsOf(suffix string) []string {
+	return []string{
+		"sk-secret-openai-0123456789abcdef" + suffix,
+		"azure-secret-value-0123456789" + suffix,
+		"azure-client-secret-0123456789" + suffix,
+		"vertex-private-0123456789" + suffix,
+		"bedrock-secret-key-0123456789" + suffix,
+		"bedrock-session-token-0123456789" + suffix,
+	}
+}
+
+// TestAccProviderKey_noSecretInLogs runs create, update (rotation), import
+// and destroy with TF_LOG=trace, and searches Terraform's and the provider's
+// logs for every secret.
+func TestAccProviderKey_noSecretInLogs(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG", "TRACE")
+	tg := acctest.New(t, emulator.Options{})
+	tg.EnsureProviders(t, "openai", "azure", "vertex", "bedrock")
+	names := map[string]string{}
+	for _, p := range []string{"openai", "azure", "vertex", "bedrock"} {
+		names[p] = acctest.Name("log-" + p)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             tg.CheckKeysDestroyed,
+		Steps: []resource.TestStep{
+			{Config: secretsConfig(tg, names, "AAAA")},
+			{Config: secretsConfig(tg, names, "BBBB")},
+			{
+				ResourceName:      "bifrost_provider_key.azure",
+				ImportState:       true,
+				ImportStateIdFunc: acctest.ImportID("bifrost_provider_key.azure"),
+			},
+		},
+	})
+	logs, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := withoutHarnessConfig(string(logs))
+	// The logs must really hold the provider's request logging, or this
+	// test would pass by seeing nothing.
+	for _, want := range []string{"Bifrost request", "Bifrost response", "/api/providers/azure/keys/", "ApplyResourceChange"} {
+		if !strings.Contains(text, want) && !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(text) {
+			t.Fatalf("the trace log (%d bytes) does not contain %q: logging was not captured", len(logs), want)
+		}
+	}
+	if err := acctest.NoSecretIn(text, append(secretsOf("AAAA"), secretsOf("BBBB")...)...); err != nil {
+		t.Fatalf("trace log: %v", err)
+	}
+	if !strings.Contains(text, bifrost.Mask(secretsOf("BBBB")[0])) {
+		t.Errorf("expected the mask of the openai key in the request log")
+	}
+	t.Logf("searched %d bytes of trace logs for %d secrets: none found", len(logs), 12)
+}
+
+// logEntry starts every entry of the trace log.
+var logEntry = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT`)
+
+// withoutHarnessConfig drops the test harness's own log entries that print
+// the test configuration, which holds the secrets as literals by design.
+func withoutHarnessConfig(logs string) string {
+	starts := logEntry.FindAllStringIndex(logs, -1)
+	var b strings.Builder
+	for i, st := range starts {
+		end := len(logs)
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		entry := logs[st[0]:end]
+		if !strings.Contains(entry, "sdk.helper_resource: Setting Terraform configuration") {
+			b.WriteString(entry)
+		}
+	}
+	return b.String()
+}
