@@ -24,9 +24,16 @@ func (e *APIError) Error() string {
 	if msg == "" {
 		msg = http.StatusText(e.StatusCode)
 	}
-	s := fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+	s := fmt.Sprintf("Bifrost answered HTTP %d to %s %s: %s", e.StatusCode, e.Method, e.Path, msg)
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
+		s += ". Check the provider's credentials: username/password (BIFROST_USERNAME/BIFROST_PASSWORD), token (BIFROST_TOKEN), " +
+			"or, for Bifrost ≥ 2.2.6 without dashboard auth, setup_token (BIFROST_SETUP_TOKEN)"
+	case http.StatusForbidden:
+		s += ". The credentials were refused (for Bifrost ≥ 2.2.6 without dashboard auth: a wrong setup_token)"
 	}
 	return s
 }

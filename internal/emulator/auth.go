@@ -22,7 +22,7 @@ func (s *Server) guard(r *http.Request) (reply, bool) {
 		}
 		return reply{}, false
 	}
-	if s.lock && strings.HasPrefix(r.URL.Path, "/api/") {
+	if s.setupLock && strings.HasPrefix(r.URL.Path, "/api/") {
 		switch tok := r.Header.Get(setupTokenHeader); {
 		case tok == "":
 			return errReply(http.StatusUnauthorized, "Setup token required"), true

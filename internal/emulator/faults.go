@@ -84,6 +84,8 @@ func (s *Server) takeFault(method, path string) (reply, bool) {
 // LockWrites makes a fraction of provider and key writes fail the way
 // Bifrost's SQLite store does under contention ("database is locked"),
 // without storing anything. The sequence of failures is fixed by seed.
+// A locked provider DELETE still answers 200, as the real handler only logs
+// the failure, and the provider stays.
 func (s *Server) LockWrites(fraction float64, seed int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -43,12 +43,12 @@ type Options struct {
 // Server is the emulated Bifrost management API. It implements http.Handler
 // and is safe for concurrent use.
 type Server struct {
-	opts Options
-	v2   bool
-	lock bool // v2.2.6+ setup lock
-	env  map[string]string
+	opts      Options
+	v2        bool
+	setupLock bool // v2.2.6+: non-public /api calls need the setup token while auth is off
 
-	mu        sync.Mutex
+	mu        sync.Mutex // guards everything below but closing and srv
+	env       map[string]string
 	providers map[string]*provider
 	sessions  map[string]bool
 	discovery map[string]outcome
@@ -78,7 +78,7 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:      opts,
 		v2:        major >= 2,
-		lock:      major > 2 || (major == 2 && (minor > 2 || (minor == 2 && patch >= 6))),
+		setupLock: major > 2 || (major == 2 && (minor > 2 || (minor == 2 && patch >= 6))),
 		env:       map[string]string{},
 		providers: map[string]*provider{},
 		sessions:  map[string]bool{},
@@ -328,7 +328,9 @@ func (s *Server) dispatch(c *call) reply {
 	return h(c)
 }
 
-// hijackClose drops the connection without writing a response.
+// hijackClose drops the connection without writing a response. Without a
+// hijackable connection (a Server used as a plain http.Handler) it aborts the
+// handler with http.ErrAbortHandler instead.
 func hijackClose(w http.ResponseWriter) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {

@@ -4,7 +4,6 @@ package providerkey
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -171,7 +170,7 @@ func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, 
 			fmt.Sprintf("Bifrost already has a key with id %q. Choose another id, or import the key with:\n\n  terraform import <resource address> %s/%s\n\nBifrost said: %s",
 				key.ID, provider, key.ID, err))
 	default:
-		diags.AddError("Cannot create the provider key", apiErrorDetail(err))
+		diags.AddError("Cannot create the provider key", err.Error())
 	}
 }
 
@@ -197,7 +196,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the provider key", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot read the provider key", err.Error())
 		return
 	}
 
@@ -278,7 +277,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			r.createError(ctx, &resp.Diagnostics, err, provider, key)
 			return
 		}
-		resp.Diagnostics.AddError("Cannot update the provider key", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot update the provider key", err.Error())
 		return
 	}
 	newState, d := flattenKey(ctx, got, provider, plan)
@@ -301,7 +300,7 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 
 	_, err := r.client.DeleteKey(ctx, state.ProviderName.ValueString(), state.ID.ValueString())
 	if err != nil && !bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete the provider key", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot delete the provider key", err.Error())
 	}
 }
 
@@ -328,7 +327,7 @@ func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateR
 		if name != "" {
 			keys, err := r.client.ListKeys(ctx, provider)
 			if err != nil {
-				resp.Diagnostics.AddError("Cannot list the provider's keys", apiErrorDetail(err))
+				resp.Diagnostics.AddError("Cannot list the provider's keys", err.Error())
 				return
 			}
 			for _, k := range keys {
@@ -412,21 +411,4 @@ func maskSecrets(ctx context.Context, k bifrost.Key) context.Context {
 	secrets := k.Secrets()
 	ctx = tflog.MaskMessageStrings(ctx, secrets...)
 	return tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-}
-
-// apiErrorDetail shows Bifrost's message and status.
-func apiErrorDetail(err error) string {
-	var apiErr *bifrost.APIError
-	if errors.As(err, &apiErr) {
-		return fmt.Sprintf("Bifrost answered HTTP %d to %s %s: %s", apiErr.StatusCode, apiErr.Method, apiErr.Path, apiErr.Message) +
-			attemptsNote(apiErr.Attempts)
-	}
-	return err.Error()
-}
-
-func attemptsNote(n int) string {
-	if n > 1 {
-		return fmt.Sprintf(" (after %d attempts)", n)
-	}
-	return ""
 }
