@@ -65,6 +65,9 @@ type BedrockKeyConfig struct {
 	SessionToken  *SecretVar     `json:"session_token,omitempty"`
 	Region        *SecretVar     `json:"region,omitempty"`
 	ARN           *SecretVar     `json:"arn,omitempty"`
+	RoleARN       *SecretVar     `json:"role_arn,omitempty"`
+	ExternalID    *SecretVar     `json:"external_id,omitempty"`
+	SessionName   *SecretVar     `json:"session_name,omitempty"`
 	BatchS3Config *BatchS3Config `json:"batch_s3_config,omitempty"`
 }
 
@@ -218,7 +221,7 @@ func (k Key) Secrets() []string {
 		add(&c.ProjectID, &c.ProjectNumber, &c.Region, &c.AuthCredentials)
 	}
 	if c := k.BedrockKeyConfig; c != nil {
-		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN)
+		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN, c.RoleARN, c.ExternalID, c.SessionName)
 	}
 	if c := k.VLLMKeyConfig; c != nil {
 		add(&c.URL)

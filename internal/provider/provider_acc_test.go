@@ -63,7 +63,9 @@ func sessionToken(t *testing.T, endpoint string) string {
 func TestAccProvider_authModes(t *testing.T) {
 	tg := acctest.New(t, emulator.Options{Username: user, Password: pass, Providers: []string{"openai"}})
 	srv := tg.NeedEmulator(t)
-	block := func(body string) string { return fmt.Sprintf("provider \"bifrost\" {\n  endpoint = %q\n%s\n}\n", srv.URL(), body) }
+	block := func(body string) string {
+		return fmt.Sprintf("provider \"bifrost\" {\n  endpoint = %q\n%s\n}\n", srv.URL(), body)
+	}
 	legacy := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 	cases := []struct {
 		name, body string
@@ -95,7 +97,9 @@ func TestAccProvider_authModes(t *testing.T) {
 func TestAccProvider_setupToken(t *testing.T) {
 	tg := acctest.New(t, emulator.Options{Version: "v2.2.6", SetupToken: "setup-0123456789", Providers: []string{"openai"}})
 	srv := tg.NeedEmulator(t)
-	block := func(body string) string { return fmt.Sprintf("provider \"bifrost\" {\n  endpoint = %q\n%s\n}\n", srv.URL(), body) }
+	block := func(body string) string {
+		return fmt.Sprintf("provider \"bifrost\" {\n  endpoint = %q\n%s\n}\n", srv.URL(), body)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             tg.CheckKeysDestroyed,
@@ -118,7 +122,9 @@ func TestAccProvider_tls(t *testing.T) {
 	tlsSrv := httptest.NewTLSServer(emulator.New(emulator.Options{Providers: []string{"openai"}}))
 	t.Cleanup(tlsSrv.Close)
 	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}))
-	block := func(body string) string { return fmt.Sprintf("provider \"bifrost\" {\n  endpoint = %q\n%s\n}\n", tlsSrv.URL, body) }
+	block := func(body string) string {
+		return fmt.Sprintf("provider \"bifrost\" {\n  endpoint = %q\n%s\n}\n", tlsSrv.URL, body)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{

@@ -57,6 +57,7 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 		k.BedrockKeyConfig = &bifrost.BedrockKeyConfig{
 			AccessKey: deref(secretPtr(c.AccessKey)), SecretKey: deref(secretPtr(c.SecretKey)),
 			SessionToken: secretPtr(c.SessionToken), Region: secretPtr(c.Region), ARN: secretPtr(c.ARN),
+			RoleARN: secretPtr(c.RoleARN), ExternalID: secretPtr(c.ExternalID), SessionName: secretPtr(c.SessionName),
 		}
 		if b := c.BatchS3Config; b != nil {
 			k.BedrockKeyConfig.BatchS3Config = &bifrost.BatchS3Config{Buckets: []bifrost.S3Bucket{}}
@@ -275,6 +276,9 @@ func flattenBedrock(got *bifrost.BedrockKeyConfig, prior *bedrockModel) *bedrock
 		SessionToken: flattenSecret(p.SessionToken, got.SessionToken, false),
 		Region:       flattenSecret(p.Region, got.Region, false),
 		ARN:          flattenSecret(p.ARN, got.ARN, false),
+		RoleARN:      flattenSecret(p.RoleARN, got.RoleARN, false),
+		ExternalID:   flattenSecret(p.ExternalID, got.ExternalID, false),
+		SessionName:  flattenSecret(p.SessionName, got.SessionName, false),
 	}
 	if got.BatchS3Config != nil && len(got.BatchS3Config.Buckets) > 0 {
 		m.BatchS3Config = &batchS3Model{}

@@ -59,6 +59,9 @@ type bedrockModel struct {
 	SessionToken  types.String  `tfsdk:"session_token"`
 	Region        types.String  `tfsdk:"region"`
 	ARN           types.String  `tfsdk:"arn"`
+	RoleARN       types.String  `tfsdk:"role_arn"`
+	ExternalID    types.String  `tfsdk:"external_id"`
+	SessionName   types.String  `tfsdk:"session_name"`
 	BatchS3Config *batchS3Model `tfsdk:"batch_s3_config"`
 }
 

@@ -24,7 +24,7 @@ const (
 	// readAfterWriteWindow is how long after its own write the resource
 	// treats a 404 as a node that has not seen the write yet, not as a
 	// deletion.
-	readAfterWriteWindow = 15 * time.Second
+	readAfterWriteWindow = 10 * time.Second
 
 	// Private state keys.
 	privateExtra       = "extra_fields"

@@ -123,6 +123,9 @@ var keyScenarios = map[string]keyScenario{
     access_key = "AKIAEXAMPLEEXAMPLE01"
     secret_key = "secretkeyexample0123456789abcdef"
     region     = "eu-west-1"
+    role_arn     = "arn:aws:iam::123456789012:role/bifrost"
+    external_id  = "external-0123456789"
+    session_name = "bifrost-session"
     batch_s3_config {
       bucket {
         bucket_name = "b3"
@@ -133,7 +136,7 @@ var keyScenarios = map[string]keyScenario{
 		checks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("bedrock_key_config").AtMapKey("batch_s3_config").AtMapKey("bucket").AtSliceIndex(1).AtMapKey("prefix"), knownvalue.StringExact("")),
 		},
-		masked: []string{"bedrock_key_config.access_key", "bedrock_key_config.secret_key", "bedrock_key_config.session_token", "bedrock_key_config.region", "bedrock_key_config.arn"},
+		masked: []string{"bedrock_key_config.access_key", "bedrock_key_config.secret_key", "bedrock_key_config.session_token", "bedrock_key_config.region", "bedrock_key_config.arn", "bedrock_key_config.role_arn", "bedrock_key_config.external_id", "bedrock_key_config.session_name"},
 	},
 	"vllm": {
 		provider: "vllm",

@@ -191,6 +191,9 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"session_token": secretVarAttribute("AWS session token.", true),
 					"region":        secretVarAttribute("AWS region, e.g. `us-east-1`.", false),
 					"arn":           secretVarAttribute("Inference profile or model ARN.", false),
+					"role_arn":      secretVarAttribute("IAM role to assume (STS AssumeRole).", false),
+					"external_id":   secretVarAttribute("External id for the role assumption.", false),
+					"session_name":  secretVarAttribute("Session name for the role assumption.", false),
 				},
 				Blocks: map[string]schema.Block{
 					"batch_s3_config": schema.SingleNestedBlock{

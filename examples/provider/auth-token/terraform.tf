@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    bifrost = {
+      source = "maximhq/bifrost"
+    }
+  }
+}
