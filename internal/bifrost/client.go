@@ -221,7 +221,8 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			_ = resp.Body.Close()
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s %s: %w (after %d attempts, %s)", method, path, ctx.Err(), st.attempts, time.Since(start).Round(time.Millisecond))
+			return fmt.Errorf("%s %s: no answer from Bifrost before the operation's deadline (%s, %d attempts): %w. "+
+				"Raise the resource's timeouts block or check the server", method, path, time.Since(start).Round(time.Millisecond), st.attempts, ctx.Err())
 		}
 		return fmt.Errorf("%s %s: %s (after %d attempts)", method, path, Redact(err.Error(), st.secrets...), st.attempts)
 	}

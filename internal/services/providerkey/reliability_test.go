@@ -226,7 +226,9 @@ resource "bifrost_provider_key" "test" {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { srv.FailNext(1, emulator.Fault{Method: http.MethodPost, Status: 500, Message: "Failed to create provider key: boom"}) },
+				PreConfig: func() {
+					srv.FailNext(1, emulator.Fault{Method: http.MethodPost, Status: 500, Message: "Failed to create provider key: boom"})
+				},
 				Config:      provider + body(acctest.Name("noretry")),
 				ExpectError: regexp.MustCompile(`(?s)HTTP 500 to POST /api/providers/openai/keys:\s+Failed\s+to\s+create\s+provider\s+key:\s+boom`),
 			},

@@ -1,6 +1,7 @@
 package providerkey_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -114,6 +115,12 @@ func TestAccProviderKey_noSecretInLogs(t *testing.T) {
 	if !strings.Contains(text, bifrost.Mask(secretsOf("BBBB")[0])) {
 		t.Errorf("expected the mask of the openai key in the request log")
 	}
+	// No request ever carried a mask back to the server.
+	for _, r := range tg.NeedEmulator(t).Requests() {
+		if masked := maskedStrings(r.Body); len(masked) > 0 {
+			t.Errorf("%s %s sent masks %v", r.Method, r.Path, masked)
+		}
+	}
 	t.Logf("searched %d bytes of trace logs for %d secrets: none found", len(logs), 12)
 }
 
@@ -136,4 +143,35 @@ func withoutHarnessConfig(logs string) string {
 		}
 	}
 	return b.String()
+}
+
+// maskedStrings returns the strings of a JSON body that look like Bifrost
+// masks (model lists aside, where "*" means every model).
+func maskedStrings(body string) []string {
+	var v any
+	if json.Unmarshal([]byte(body), &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, c := range t {
+				if k != "models" && k != "blacklisted_models" {
+					walk(c)
+				}
+			}
+		case []any:
+			for _, c := range t {
+				walk(c)
+			}
+		case string:
+			if bifrost.LooksRedacted(t) {
+				out = append(out, t)
+			}
+		}
+	}
+	walk(v)
+	return out
 }

@@ -1,0 +1,89 @@
+# The configuration `make demo` applies against the Bifrost emulator: two
+# OpenAI keys (one resolved from Bifrost's environment, one literal) and an
+# Azure OpenAI key. Point it at any Bifrost with BIFROST_ENDPOINT (or the
+# bifrost_endpoint variable) and the providers `openai` and `azure` created.
+terraform {
+  required_version = ">= 1.0"
+
+  required_providers {
+    bifrost = {
+      source = "maximhq/bifrost"
+    }
+  }
+}
+
+variable "bifrost_endpoint" {
+  description = "Base URL of Bifrost. When null, BIFROST_ENDPOINT is used (default http://localhost:8080)."
+  type        = string
+  default     = null
+}
+
+variable "openai_backup_key" {
+  description = "A literal OpenAI key (a fake one for the demo)."
+  type        = string
+  sensitive   = true
+  default     = "sk-demo-backup-0123456789abcdefghijklmnop"
+}
+
+variable "azure_api_key" {
+  description = "The Azure OpenAI resource's API key (a fake one for the demo)."
+  type        = string
+  sensitive   = true
+  default     = "azure-demo-0123456789abcdefghijklmnopqr"
+}
+
+provider "bifrost" {
+  endpoint = var.bifrost_endpoint
+}
+
+# Resolved by Bifrost from its own environment (DEMO_OPENAI_KEY): the state
+# holds only the reference.
+resource "bifrost_provider_key" "openai_primary" {
+  provider_name = "openai"
+  name          = "demo-openai-primary"
+  value         = "env.DEMO_OPENAI_KEY"
+  models        = ["gpt-4o", "gpt-4o-mini"]
+  weight        = 0.8
+}
+
+# A literal key: Bifrost only ever returns its mask, which the provider
+# compares with the state to detect an out-of-band rotation.
+resource "bifrost_provider_key" "openai_backup" {
+  provider_name = "openai"
+  name          = "demo-openai-backup"
+  value         = var.openai_backup_key
+  models        = ["gpt-4o-mini"]
+  weight        = 0.2
+}
+
+resource "bifrost_provider_key" "azure" {
+  provider_name = "azure"
+  name          = "demo-azure-eastus"
+  value         = var.azure_api_key
+  models        = ["gpt-4o"]
+
+  aliases = {
+    "gpt-4o" = "gpt-4o-demo-deployment"
+  }
+
+  azure_key_config {
+    endpoint    = "https://demo-resource.openai.azure.com"
+    api_version = "2024-10-21"
+  }
+}
+
+output "openai_primary_id" {
+  value = bifrost_provider_key.openai_primary.id
+}
+
+output "openai_primary_env_var" {
+  value = bifrost_provider_key.openai_primary.value_env_var
+}
+
+output "openai_backup_id" {
+  value = bifrost_provider_key.openai_backup.id
+}
+
+output "azure_id" {
+  value = bifrost_provider_key.azure.id
+}

@@ -1,0 +1,223 @@
+package bifrost_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+)
+
+func TestMask(t *testing.T) {
+	// Pairs from the recorded exchanges of a real Bifrost v1.5.1.
+	for in, want := range map[string]string{
+		"":                                   "",
+		"sk-12345":                           "********",
+		"123456":                             "******",
+		"sk-test-1234567890abcdefghijklmnop": "sk-t************************mnop",
+		"sk-r************************IHG":    "sk-r*************************IHG",
+		"https://example.openai.azure.com":   "http************************.com",
+	} {
+		if got := bifrost.Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLooksRedacted(t *testing.T) {
+	for s, want := range map[string]bool{
+		"sk-t************************mnop": true, "********": true, "<redacted>": true, "[REDACTED]": true,
+		"sk-test-1234567890abcdefghijklmnop": false, "": false, "sk-t***": false,
+	} {
+		if got := bifrost.LooksRedacted(s); got != want {
+			t.Errorf("LooksRedacted(%q) = %v", s, got)
+		}
+	}
+}
+
+func TestSecretVarDecodesEveryShape(t *testing.T) {
+	cases := map[string]bifrost.SecretVar{
+		`"sk-plain"`:       {Value: "sk-plain"},
+		`"env.OPENAI_KEY"`: {Ref: "env.OPENAI_KEY", FromEnv: true},
+		`{"value":"sk-t***","env_var":"","from_env":false}`:     {Value: "sk-t***"},
+		`{"value":"sk-e***","env_var":"env.K","from_env":true}`: {Value: "sk-e***", Ref: "env.K", FromEnv: true},
+		`{"value":"sk-t***","type":"plain_text"}`:               {Value: "sk-t***"},
+		`{"value":"sk-e***","ref":"env.K","type":"env"}`:        {Value: "sk-e***", Ref: "env.K", FromEnv: true},
+		`{"value":"","ref":"vault.kv/k","type":"vault"}`:        {Ref: "vault.kv/k", FromEnv: true},
+		`null`: {},
+	}
+	for in, want := range cases {
+		var got bifrost.SecretVar
+		if err := json.Unmarshal([]byte(in), &got); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if got != want {
+			t.Errorf("%s decoded to %+v, want %+v", in, got, want)
+		}
+	}
+	// Requests carry the plain-string form every version accepts.
+	for sv, want := range map[bifrost.SecretVar]string{
+		bifrost.Literal("sk-x"):                         `"sk-x"`,
+		bifrost.Literal("env.K"):                        `"env.K"`,
+		{Value: "ignored", Ref: "env.K", FromEnv: true}: `"env.K"`,
+	} {
+		b, _ := json.Marshal(sv)
+		if string(b) != want {
+			t.Errorf("%+v encoded as %s, want %s", sv, b, want)
+		}
+	}
+}
+
+func TestKeyKeepsUnmodelledFieldsAndNeverSendsServerFields(t *testing.T) {
+	in := `{"id":"k1","name":"n","value":{"value":"sk-t***","env_var":"","from_env":false},"models":["*"],"blacklisted_models":[],"weight":1,"enabled":true,"use_for_batch_api":false,"config_hash":"h","status":"success","description":"d","future":{"a":1}}`
+	var k bifrost.Key
+	if err := json.Unmarshal([]byte(in), &k); err != nil {
+		t.Fatal(err)
+	}
+	if k.Status != "success" || k.ConfigHash != "h" || string(k.Extra["future"]) != `{"a":1}` {
+		t.Fatalf("decoded %+v", k)
+	}
+	k.Value = bifrost.Literal("sk-real-secret-0123456789")
+	b, err := json.Marshal(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]json.RawMessage
+	_ = json.Unmarshal(b, &out)
+	for _, f := range []string{"status", "description", "config_hash"} {
+		if _, ok := out[f]; ok {
+			t.Errorf("request carries server-managed %s: %s", f, b)
+		}
+	}
+	if string(out["future"]) != `{"a":1}` || string(out["value"]) != `"sk-real-secret-0123456789"` {
+		t.Errorf("request lost a field: %s", b)
+	}
+}
+
+func newClient(t *testing.T, endpoint string, maxRetries int) *bifrost.Client {
+	t.Helper()
+	c, err := bifrost.New(bifrost.Config{Endpoint: endpoint, MaxRetries: maxRetries, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond, UserAgent: "terraform-provider-bifrost/test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func key(name string) bifrost.Key {
+	return bifrost.Key{Name: name, Value: bifrost.Literal("sk-client-test-0123456789abcdef"), Models: []string{"*"}, Weight: 1}
+}
+
+func TestRetryPolicy(t *testing.T) {
+	ctx := context.Background()
+	srv, err := emulator.Start(emulator.Options{Providers: []string{"openai"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := newClient(t, srv.URL(), 3)
+	keys := "/api/providers/openai/keys"
+
+	t.Run("429 honours Retry-After", func(t *testing.T) {
+		srv.FailNext(1, emulator.Fault{Method: http.MethodGet, Status: 429, RetryAfter: "1"})
+		start := time.Now()
+		if _, err := c.ListKeys(ctx, "openai"); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d < time.Second {
+			t.Errorf("retried after %s, before the 1s Retry-After", d)
+		}
+	})
+	t.Run("plain 500 on a create is not retried", func(t *testing.T) {
+		srv.ResetRequests()
+		srv.FailNext(1, emulator.Fault{Method: http.MethodPost, Status: 500, Message: "boom"})
+		_, err := c.CreateKey(ctx, "openai", key("k500"))
+		var apiErr *bifrost.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Message != "boom" || apiErr.Attempts != 1 {
+			t.Fatalf("got %v", err)
+		}
+		if n := srv.Count(http.MethodPost, keys); n != 1 {
+			t.Errorf("%d POSTs", n)
+		}
+	})
+	t.Run("database is locked is retried, also on a create", func(t *testing.T) {
+		srv.ResetRequests()
+		srv.FailNext(2, emulator.Fault{Method: http.MethodPost, Status: 500, Message: "Failed to create provider key: failed to create provider key in store: database is locked"})
+		if _, err := c.CreateKey(ctx, "openai", key("klocked")); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.Count(http.MethodPost, keys); n != 3 {
+			t.Errorf("%d POSTs, want 3", n)
+		}
+	})
+	t.Run("connection reset: a create without id is not retried, with id it is", func(t *testing.T) {
+		srv.ResetRequests()
+		srv.ResetConnections(1)
+		if _, err := c.CreateKey(ctx, "openai", key("knoid")); err == nil {
+			t.Fatal("a create of unknown outcome was retried blindly")
+		}
+		srv.ResetConnections(1)
+		k := key("kwithid")
+		k.ID = "client-chosen-1"
+		if _, err := c.CreateKey(ctx, "openai", k); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.Count(http.MethodPost, keys); n != 3 {
+			t.Errorf("%d POSTs, want 3", n)
+		}
+	})
+	t.Run("4xx is final; give-up reports attempts", func(t *testing.T) {
+		srv.ResetRequests()
+		_, err := c.GetKey(ctx, "openai", "nope")
+		if !bifrost.IsNotFound(err) || srv.Count(http.MethodGet, keys) != 1 {
+			t.Fatalf("404: %v after %d GETs", err, srv.Count(http.MethodGet, keys))
+		}
+		srv.FailNext(10, emulator.Fault{Method: http.MethodGet, Status: 503})
+		_, err = c.ListKeys(ctx, "openai")
+		var apiErr *bifrost.APIError
+		if !errors.As(err, &apiErr) || apiErr.Attempts != 4 || !strings.Contains(err.Error(), "after 4 attempts") {
+			t.Fatalf("got %v", err)
+		}
+		srv.FailNext(0, emulator.Fault{})
+	})
+}
+
+func TestHeaders(t *testing.T) {
+	var got http.Header
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		_, _ = w.Write([]byte(`"v1.5.1"`))
+	}))
+	defer ts.Close()
+	c, err := bifrost.New(bifrost.Config{Endpoint: ts.URL, Username: "admin", Password: "pw", SetupToken: "st", UserAgent: "terraform-provider-bifrost/1.2.3", Headers: map[string]string{"X-Team": "platform"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Version(context.Background()); err != nil || v != "v1.5.1" {
+		t.Fatalf("version %q %v", v, err)
+	}
+	for h, want := range map[string]string{
+		"User-Agent": "terraform-provider-bifrost/1.2.3", "Authorization": "Basic YWRtaW46cHc=",
+		"X-Bifrost-Setup-Token": "st", "X-Team": "platform",
+	} {
+		if got.Get(h) != want {
+			t.Errorf("%s = %q, want %q", h, got.Get(h), want)
+		}
+	}
+}
+
+func TestParseEndpoint(t *testing.T) {
+	for in, ok := range map[string]bool{
+		"http://localhost:8080": true, "https://bifrost.example.com/": true,
+		"localhost:8080": false, "ftp://x": false, "http://": false, "https://user:pw@host": false,
+	} {
+		if _, err := bifrost.ParseEndpoint(in); (err == nil) != ok {
+			t.Errorf("ParseEndpoint(%q): %v", in, err)
+		}
+	}
+}
