@@ -2,32 +2,98 @@ package bifrost
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 )
 
-// Provider is a Bifrost provider (ProviderResponse; the add and update
-// requests carry the same fields, with the name as "provider" on add).
+// Provider is a Bifrost provider as GET answers it (ProviderResponse). The
+// add and update requests carry the fields the client owns (see
+// providerRequest); the read-only ones are never sent.
 type Provider struct {
-	Name                     string                    `json:"name,omitempty"`
-	NetworkConfig            *NetworkConfig            `json:"network_config,omitempty"`
-	ConcurrencyAndBufferSize *ConcurrencyAndBufferSize `json:"concurrency_and_buffer_size,omitempty"`
+	Name                     string                    `json:"name"`
+	NetworkConfig            *NetworkConfig            `json:"network_config"`
+	ConcurrencyAndBufferSize *ConcurrencyAndBufferSize `json:"concurrency_and_buffer_size"`
 	ProxyConfig              *ProxyConfig              `json:"proxy_config"`
 	SendBackRawRequest       bool                      `json:"send_back_raw_request"`
 	SendBackRawResponse      bool                      `json:"send_back_raw_response"`
 	StoreRawRequestResponse  bool                      `json:"store_raw_request_response"`
-	CustomProviderConfig     *CustomProviderConfig     `json:"custom_provider_config,omitempty"`
-	OpenAIConfig             *OpenAIConfig             `json:"openai_config,omitempty"`
+	CustomProviderConfig     *CustomProviderConfig     `json:"custom_provider_config"`
+	OpenAIConfig             *OpenAIConfig             `json:"openai_config"`
 
-	// Read-only.
+	// Read-only, written by the server.
 	ProviderStatus string `json:"provider_status,omitempty"`
 	Status         string `json:"status,omitempty"`
 	Description    string `json:"description,omitempty"`
 	ConfigHash     string `json:"config_hash,omitempty"`
 }
 
-// NetworkConfig is a provider's network_config.
+// providerRequest is the body of POST /api/providers (with Name) and of PUT
+// /api/providers/{name} (without). Nil network and concurrency blocks are
+// left out, so that a bare create gets the server's defaults; the optional
+// blocks are sent as null when unset, since a v2 server leaves an absent
+// block unchanged on PUT and clears it only on an explicit null.
+type providerRequest struct {
+	Name                     string                    `json:"provider,omitempty"`
+	NetworkConfig            *NetworkConfig            `json:"network_config,omitempty"`
+	ConcurrencyAndBufferSize *ConcurrencyAndBufferSize `json:"concurrency_and_buffer_size,omitempty"`
+	ProxyConfig              *ProxyConfig              `json:"proxy_config"`
+	SendBackRawRequest       bool                      `json:"send_back_raw_request"`
+	SendBackRawResponse      bool                      `json:"send_back_raw_response"`
+	StoreRawRequestResponse  bool                      `json:"store_raw_request_response"`
+	CustomProviderConfig     *CustomProviderConfig     `json:"custom_provider_config"`
+	OpenAIConfig             *OpenAIConfig             `json:"openai_config"`
+}
+
+func (p Provider) request(withName bool) providerRequest {
+	r := providerRequest{
+		NetworkConfig:            p.NetworkConfig,
+		ConcurrencyAndBufferSize: p.ConcurrencyAndBufferSize,
+		ProxyConfig:              p.ProxyConfig,
+		SendBackRawRequest:       p.SendBackRawRequest,
+		SendBackRawResponse:      p.SendBackRawResponse,
+		StoreRawRequestResponse:  p.StoreRawRequestResponse,
+		CustomProviderConfig:     p.CustomProviderConfig,
+		OpenAIConfig:             p.OpenAIConfig,
+	}
+	if withName {
+		r.Name = p.Name
+	}
+	return r
+}
+
+// secrets returns the literal secrets of the provider (not references), for
+// masking in logs and error messages.
+func (p Provider) secrets() []string {
+	if pc := p.ProxyConfig; pc != nil && pc.Password != nil && pc.Password.Ref == "" && pc.Password.Value != "" {
+		return []string{pc.Password.Value}
+	}
+	return nil
+}
+
+// NetworkConfig is a provider's network_config. Backoffs are milliseconds.
+// Fields this type does not know (those of a newer server, such as
+// enforce_http2 or allow_private_network) are kept in Extra and sent back,
+// because a supplied network_config replaces the stored one whole.
 type NetworkConfig struct {
+	BaseURL                        string
+	ExtraHeaders                   map[string]string
+	DefaultRequestTimeoutInSeconds int64
+	MaxRetries                     int64
+	RetryBackoffInitial            int64
+	RetryBackoffMax                int64
+	StreamIdleTimeoutInSeconds     int64
+	MaxConnsPerHost                int64
+	InsecureSkipVerify             bool
+	CACertPEM                      *SecretVar
+
+	// Extra holds the members of network_config this type does not model.
+	Extra map[string]json.RawMessage
+}
+
+// networkWire is the JSON layout of NetworkConfig. The server omits zero
+// stream idle timeout and connection limit (meaning: its defaults).
+type networkWire struct {
 	BaseURL                        string            `json:"base_url,omitempty"`
 	ExtraHeaders                   map[string]string `json:"extra_headers,omitempty"`
 	DefaultRequestTimeoutInSeconds int64             `json:"default_request_timeout_in_seconds"`
@@ -37,7 +103,66 @@ type NetworkConfig struct {
 	StreamIdleTimeoutInSeconds     int64             `json:"stream_idle_timeout_in_seconds,omitempty"`
 	MaxConnsPerHost                int64             `json:"max_conns_per_host,omitempty"`
 	InsecureSkipVerify             bool              `json:"insecure_skip_verify,omitempty"`
-	CACertPEM                      string            `json:"ca_cert_pem,omitempty"`
+	CACertPEM                      *SecretVar        `json:"ca_cert_pem,omitempty"`
+}
+
+// knownNetworkFields are the JSON names networkWire models.
+var knownNetworkFields = map[string]bool{
+	"base_url": true, "extra_headers": true, "default_request_timeout_in_seconds": true, "max_retries": true,
+	"retry_backoff_initial": true, "retry_backoff_max": true, "stream_idle_timeout_in_seconds": true,
+	"max_conns_per_host": true, "insecure_skip_verify": true, "ca_cert_pem": true,
+}
+
+// MarshalJSON writes the modelled fields and the unmodelled ones of Extra.
+func (n NetworkConfig) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(networkWire{
+		BaseURL: n.BaseURL, ExtraHeaders: n.ExtraHeaders,
+		DefaultRequestTimeoutInSeconds: n.DefaultRequestTimeoutInSeconds, MaxRetries: n.MaxRetries,
+		RetryBackoffInitial: n.RetryBackoffInitial, RetryBackoffMax: n.RetryBackoffMax,
+		StreamIdleTimeoutInSeconds: n.StreamIdleTimeoutInSeconds, MaxConnsPerHost: n.MaxConnsPerHost,
+		InsecureSkipVerify: n.InsecureSkipVerify, CACertPEM: n.CACertPEM,
+	})
+	if err != nil || len(n.Extra) == 0 {
+		return b, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, err
+	}
+	for name, raw := range n.Extra {
+		if !knownNetworkFields[name] {
+			fields[name] = raw
+		}
+	}
+	return json.Marshal(fields)
+}
+
+// UnmarshalJSON reads network_config, keeping unknown members in Extra.
+func (n *NetworkConfig) UnmarshalJSON(b []byte) error {
+	var w networkWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	*n = NetworkConfig{
+		BaseURL: w.BaseURL, ExtraHeaders: w.ExtraHeaders,
+		DefaultRequestTimeoutInSeconds: w.DefaultRequestTimeoutInSeconds, MaxRetries: w.MaxRetries,
+		RetryBackoffInitial: w.RetryBackoffInitial, RetryBackoffMax: w.RetryBackoffMax,
+		StreamIdleTimeoutInSeconds: w.StreamIdleTimeoutInSeconds, MaxConnsPerHost: w.MaxConnsPerHost,
+		InsecureSkipVerify: w.InsecureSkipVerify, CACertPEM: w.CACertPEM,
+	}
+	for name, raw := range fields {
+		if !knownNetworkFields[name] {
+			if n.Extra == nil {
+				n.Extra = map[string]json.RawMessage{}
+			}
+			n.Extra[name] = raw
+		}
+	}
+	return nil
 }
 
 // ConcurrencyAndBufferSize is a provider's concurrency_and_buffer_size.
@@ -46,26 +171,30 @@ type ConcurrencyAndBufferSize struct {
 	BufferSize  int64 `json:"buffer_size"`
 }
 
-// ProxyConfig is a provider's proxy_config.
+// ProxyConfig is a provider's proxy_config. Its strings are secret wrappers
+// on newer servers (literal or env.NAME); the password and CA certificate
+// come back as "<REDACTED>" there.
 type ProxyConfig struct {
-	Type      string `json:"type"`
-	URL       string `json:"url,omitempty"`
-	Username  string `json:"username,omitempty"`
-	Password  string `json:"password,omitempty"`
-	CACertPEM string `json:"ca_cert_pem,omitempty"`
+	Type      string     `json:"type"`
+	URL       *SecretVar `json:"url,omitempty"`
+	Username  *SecretVar `json:"username,omitempty"`
+	Password  *SecretVar `json:"password,omitempty"`
+	CACertPEM *SecretVar `json:"ca_cert_pem,omitempty"`
 }
 
-// CustomProviderConfig makes a provider a custom one built on a standard type.
+// CustomProviderConfig makes a provider a custom one built on a standard
+// type. A nil AllowedRequests allows every request type; a non-nil one only
+// those set to true (the server answers every known type, false included).
 type CustomProviderConfig struct {
 	IsKeyLess            bool              `json:"is_key_less"`
 	BaseProviderType     string            `json:"base_provider_type"`
-	AllowedRequests      map[string]bool   `json:"allowed_requests,omitempty"`
+	AllowedRequests      map[string]bool   `json:"allowed_requests"`
 	RequestPathOverrides map[string]string `json:"request_path_overrides,omitempty"`
 }
 
 // OpenAIConfig is a provider's openai_config.
 type OpenAIConfig struct {
-	DisableStore bool `json:"disable_store,omitempty"`
+	DisableStore bool `json:"disable_store"`
 }
 
 type providerList struct {
@@ -91,28 +220,24 @@ func (c *Client) GetProvider(ctx context.Context, name string) (*Provider, error
 	return &out, nil
 }
 
-// CreateProvider adds a provider (409 when it exists).
+// CreateProvider adds a provider (409 when it exists). Blocks left nil get
+// the server's defaults.
 func (c *Client) CreateProvider(ctx context.Context, p Provider) (*Provider, error) {
-	name := p.Name
-	p.Name = ""
-	req := struct {
-		Name string `json:"provider"`
-		Provider
-	}{Name: name, Provider: p}
 	var out Provider
-	if err := c.do(ctx, http.MethodPost, "/api/providers", req, &out); err != nil {
+	ctx = withRequestSecrets(ctx, p.secrets())
+	if err := c.do(ctx, http.MethodPost, "/api/providers", p.request(true), &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateProvider replaces a provider's configuration; the server creates the
-// provider when it does not exist.
+// provider when it does not exist. ConcurrencyAndBufferSize is required
+// (the server answers 400 when it is absent or zero).
 func (c *Client) UpdateProvider(ctx context.Context, p Provider) (*Provider, error) {
-	name := p.Name
-	p.Name = ""
 	var out Provider
-	if err := c.do(ctx, http.MethodPut, providerPath(name), p, &out); err != nil {
+	ctx = withRequestSecrets(ctx, p.secrets())
+	if err := c.do(ctx, http.MethodPut, providerPath(p.Name), p.request(false), &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

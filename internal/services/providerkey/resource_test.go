@@ -465,3 +465,26 @@ func TestAccProviderKey_writeOnly(t *testing.T) {
 		},
 	})
 }
+
+// TestAccProviderKey_importByIdentity imports with an import block by
+// resource identity (Terraform ≥ 1.12; TestIdentityImport covers the same
+// path through the provider server on older CLIs).
+func TestAccProviderKey_importByIdentity(t *testing.T) {
+	tg := acctest.New(t, emulator.Options{})
+	tg.EnsureProviders(t, "openai")
+	cfg := keyConfig(tg, "openai", acctest.Name("ident"), `
+  value  = "env.`+acctest.TestEnvVar+`"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		CheckDestroy:             tg.CheckKeysDestroyed,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}

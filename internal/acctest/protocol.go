@@ -1,0 +1,124 @@
+package acctest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// ProtocolServer is the provider served in-process at the protocol level,
+// for unit tests of features the Terraform CLI here cannot drive (resource
+// identity needs 1.12, list resources 1.14) and of paths it cannot reach.
+type ProtocolServer struct {
+	tfprotov6.ProviderServer
+	schemas *tfprotov6.GetProviderSchemaResponse
+}
+
+// NewProtocolServer starts the provider and configures it for endpoint.
+func NewProtocolServer(t *testing.T, endpoint string) *ProtocolServer {
+	t.Helper()
+	s, diags := ConfigureProtocolServer(t, map[string]tftypes.Value{
+		"endpoint": tftypes.NewValue(tftypes.String, endpoint),
+	})
+	if hasErrors(diags) {
+		t.Fatalf("ConfigureProvider: %v", Diags(diags))
+	}
+	return s
+}
+
+// ConfigureProtocolServer starts the provider and configures it with the
+// given provider attributes (the others null), returning the diagnostics.
+func ConfigureProtocolServer(t *testing.T, attrs map[string]tftypes.Value) (*ProtocolServer, []*tfprotov6.Diagnostic) {
+	t.Helper()
+	ps, err := ProviderFactories["bifrost"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || hasErrors(schemas.Diagnostics) {
+		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	s := &ProtocolServer{ProviderServer: ps, schemas: schemas}
+	cfg := s.Value(t, schemas.Provider.ValueType(), attrs)
+	resp, err := ps.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg, TerraformVersion: "1.14.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, resp.Diagnostics
+}
+
+// ResourceType is the value type of a resource's state.
+func (s *ProtocolServer) ResourceType(name string) tftypes.Type {
+	return s.schemas.ResourceSchemas[name].ValueType()
+}
+
+// Value builds a DynamicValue of typ (an object) from the given attributes,
+// the others null.
+func (s *ProtocolServer) Value(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
+	t.Helper()
+	obj := typ.(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(obj, tftypes.NewValue(obj, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dv
+}
+
+// Attrs decodes a DynamicValue of typ into its attributes.
+func Attrs(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
+	t.Helper()
+	v, err := dv.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]tftypes.Value{}
+	if err := v.As(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Str returns a string attribute's value ("" when null).
+func Str(t *testing.T, v tftypes.Value) string {
+	t.Helper()
+	var s *string
+	if err := v.As(&s); err != nil {
+		t.Fatal(err)
+	}
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func hasErrors(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Diags renders diagnostics for a test failure message.
+func Diags(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Summary+": "+d.Detail)
+	}
+	return out
+}
+
+// HasErrors reports whether any diagnostic is an error.
+func HasErrors(diags []*tfprotov6.Diagnostic) bool { return hasErrors(diags) }
