@@ -64,6 +64,7 @@ type Client struct {
 	cfg     Config
 	http    *retryablehttp.Client
 	authHdr string
+	lists   keyLists
 }
 
 // New returns a client for cfg.

@@ -221,3 +221,59 @@ func TestParseEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestReadKeyServesAPlanFromOneList: many concurrent reads of one provider's
+// keys cost one list request; a write drops the list; a key missing from the
+// list is confirmed with its own GET.
+func TestReadKeyServesAPlanFromOneList(t *testing.T) {
+	ctx := context.Background()
+	srv, err := emulator.Start(emulator.Options{Providers: []string{"openai"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := newClient(t, srv.URL(), 0)
+	var ids []string
+	for i := range 50 {
+		k := key("cache-" + string(rune('a'+i%26)) + strings.Repeat("x", i/26))
+		k.ID = k.Name
+		if _, err := c.CreateKey(ctx, "openai", k); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, k.ID)
+	}
+	srv.ResetRequests()
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() {
+			k, err := c.ReadKey(ctx, "openai", id)
+			if err == nil && k.ID != id {
+				err = errors.New("read the wrong key")
+			}
+			errs <- err
+		}()
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Fatalf("%d requests for 50 reads, want 1 list", n)
+	}
+	if _, err := c.ReadKey(ctx, "openai", "absent"); !bifrost.IsNotFound(err) {
+		t.Fatalf("absent key: %v", err)
+	}
+	if n := srv.Count(http.MethodGet, "/api/providers/openai/keys/absent"); n != 1 {
+		t.Fatalf("an absent key was not confirmed with a GET (%d)", n)
+	}
+	k := key("cache-a")
+	k.ID, k.Weight = "cache-a", 9
+	if _, err := c.UpdateKey(ctx, "openai", k); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ReadKey(ctx, "openai", "cache-a")
+	if err != nil || got.Weight != 9 {
+		t.Fatalf("read after write saw weight %v (%v): the list was not dropped", got.Weight, err)
+	}
+}

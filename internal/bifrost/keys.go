@@ -273,6 +273,7 @@ func (c *Client) CreateKey(ctx context.Context, provider string, key Key) (*Key,
 	if key.ID != "" {
 		ctx = withRetrySafe(ctx)
 	}
+	defer c.lists.forget(provider)
 	if err := c.do(ctx, http.MethodPost, keysPath(provider), key, &out); err != nil {
 		return nil, err
 	}
@@ -285,6 +286,7 @@ func (c *Client) UpdateKey(ctx context.Context, provider string, key Key) (*Key,
 	ctx = withRequestSecrets(ctx, key.Secrets())
 	id := key.ID
 	key.ID = ""
+	defer c.lists.forget(provider)
 	if err := c.do(ctx, http.MethodPut, keyPath(provider, id), key, &out); err != nil {
 		return nil, err
 	}
@@ -294,6 +296,7 @@ func (c *Client) UpdateKey(ctx context.Context, provider string, key Key) (*Key,
 // DeleteKey deletes a key and returns it as the server last stored it.
 func (c *Client) DeleteKey(ctx context.Context, provider, id string) (*Key, error) {
 	var out Key
+	defer c.lists.forget(provider)
 	if err := c.do(ctx, http.MethodDelete, keyPath(provider, id), nil, &out); err != nil {
 		return nil, err
 	}

@@ -246,5 +246,6 @@ func (c *Client) UpdateProvider(ctx context.Context, p Provider) (*Provider, err
 // DeleteProvider deletes a provider and all of its keys. The server answers
 // 200 whether or not the provider existed.
 func (c *Client) DeleteProvider(ctx context.Context, name string) error {
+	defer c.lists.forget(name)
 	return c.do(ctx, http.MethodDelete, providerPath(name), nil, nil)
 }

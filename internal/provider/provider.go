@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -224,6 +225,7 @@ func (p *bifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 	tflog.Debug(ctx, "Configured the Bifrost client", map[string]any{"endpoint": client.Endpoint(), "max_retries": cfg.MaxRetries})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 func tlsConfig(m providerModel) (*tls.Config, string) {
@@ -281,5 +283,16 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 }
 
 func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		providerkey.NewDataSource, providerkey.NewKeysDataSource,
+	}
+}
+
+var _ provider.ProviderWithListResources = (*bifrostProvider)(nil)
+
+// ListResources are the list resources of `terraform query` (Terraform ≥ 1.14).
+func (p *bifrostProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		providerkey.NewListResource,
+	}
 }

@@ -229,8 +229,14 @@ func (r *keyResource) readAfterWrite(ctx context.Context, private privateState, 
 		}
 	}
 	wait := 100 * time.Millisecond
-	for {
-		got, err := r.client.GetKey(ctx, provider, id)
+	for first := true; ; first = false {
+		read := r.client.GetKey
+		if first {
+			// The first read may come from the provider's key list, shared
+			// by every key of the plan; retries ask for the key itself.
+			read = r.client.ReadKey
+		}
+		got, err := read(ctx, provider, id)
 		if !bifrost.IsNotFound(err) || time.Since(writtenAt) > readAfterWriteWindow {
 			return got, err
 		}
