@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -31,6 +33,10 @@ const (
 	TestEnvVar2   = "BIFROST_TEST_OPENAI_KEY_2"
 	TestEnvValue2 = "sk-env2-zyxwvutsrqponmlkjihgfedcba98"
 )
+
+// EnvEmulatorVersion selects the Bifrost version the emulator behaves as
+// (default v1.5.1; e.g. v2.2.6).
+const EnvEmulatorVersion = "BIFROST_EMULATOR_VERSION"
 
 // ProviderFactories serves the provider in-process to the Terraform CLI.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
@@ -75,7 +81,12 @@ func New(t *testing.T, opts emulator.Options) *Target {
 		opts.Env = map[string]string{TestEnvVar: TestEnvValue, TestEnvVar2: TestEnvValue2}
 	}
 	if opts.Version == "" {
-		opts.Version = os.Getenv("BIFROST_EMULATOR_VERSION")
+		opts.Version = os.Getenv(EnvEmulatorVersion)
+	}
+	if strings.HasPrefix(opts.Version, "v2.") && opts.Username == "" && opts.SetupToken == "" {
+		// Bifrost ≥ 2.2.6 without dashboard auth locks its API behind a
+		// setup token.
+		opts.SetupToken = "acc-setup-token-0123456789"
 	}
 	srv, err := emulator.Start(opts)
 	if err != nil {
@@ -182,4 +193,31 @@ func NoSecretIn(text string, secrets ...string) error {
 		}
 	}
 	return nil
+}
+
+// Raw sends a request with the target's credentials and returns the status
+// and body, for tests that need the exact JSON on the wire.
+func (tg *Target) Raw(t *testing.T, method, path, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, tg.Endpoint+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if tg.opts.SetupToken != "" {
+		req.Header.Set("X-Bifrost-Setup-Token", tg.opts.SetupToken)
+	}
+	if tg.opts.Username != "" {
+		req.SetBasicAuth(tg.opts.Username, tg.opts.Password)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
 }

@@ -65,6 +65,7 @@ type Client struct {
 	http    *retryablehttp.Client
 	authHdr string
 	lists   keyLists
+	version serverVersion
 }
 
 // New returns a client for cfg.

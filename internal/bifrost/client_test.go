@@ -277,3 +277,27 @@ func TestReadKeyServesAPlanFromOneList(t *testing.T) {
 		t.Fatalf("read after write saw weight %v (%v): the list was not dropped", got.Weight, err)
 	}
 }
+
+func TestKeyReadsRichAliases(t *testing.T) {
+	var k bifrost.Key
+	in := `{"id":"a","name":"n","value":{"value":"","ref":"","type":"plain_text"},"models":["*"],"blacklisted_models":[],"weight":1,` +
+		`"aliases":{"fast":"gpt-4o-mini","smart":{"model_id":"claude-sonnet","model_name":"Claude","inference_profile_arn":{"value":"arn:************************e/x"}}}}`
+	if err := json.Unmarshal([]byte(in), &k); err != nil {
+		t.Fatal(err)
+	}
+	if k.Aliases["fast"] != "gpt-4o-mini" || k.Aliases["smart"] != "claude-sonnet" {
+		t.Fatalf("aliases %v", k.Aliases)
+	}
+}
+
+func TestParseServerVersion(t *testing.T) {
+	for in, want := range map[string][3]int{"v1.5.1-snapshot": {1, 5, 1}, "v2.2.6": {2, 2, 6}, "2.10": {2, 10, 0}} {
+		v, err := bifrost.ParseServerVersion(in)
+		if err != nil || [3]int{v.Major, v.Minor, v.Patch} != want {
+			t.Errorf("%s: %+v %v", in, v, err)
+		}
+	}
+	if _, err := bifrost.ParseServerVersion("dev"); err == nil {
+		t.Error("accepted a version without numbers")
+	}
+}

@@ -3,6 +3,7 @@ package bifrost
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -22,6 +23,8 @@ type Key struct {
 	Aliases           map[string]string
 	Enabled           *bool
 	UseForBatchAPI    bool
+	// UseAnthropicEndpoints is a v2 field (nil: not sent).
+	UseAnthropicEndpoints *bool
 
 	AzureKeyConfig     *AzureKeyConfig
 	VertexKeyConfig    *VertexKeyConfig
@@ -30,6 +33,8 @@ type Key struct {
 	OllamaKeyConfig    *URLKeyConfig
 	SGLKeyConfig       *URLKeyConfig
 	ReplicateKeyConfig *ReplicateKeyConfig
+	// BedrockMantleKeyConfig is a v2 block.
+	BedrockMantleKeyConfig *BedrockMantleKeyConfig
 
 	// Read-only, written by the server.
 	ConfigHash  string
@@ -56,19 +61,35 @@ type VertexKeyConfig struct {
 	ProjectNumber   SecretVar `json:"project_number"`
 	Region          SecretVar `json:"region"`
 	AuthCredentials SecretVar `json:"auth_credentials"`
+	// ForceSingleRegion is a v2 field.
+	ForceSingleRegion bool `json:"force_single_region,omitempty"`
 }
 
 // BedrockKeyConfig is bedrock_key_config.
 type BedrockKeyConfig struct {
-	AccessKey     SecretVar      `json:"access_key"`
-	SecretKey     SecretVar      `json:"secret_key"`
-	SessionToken  *SecretVar     `json:"session_token,omitempty"`
-	Region        *SecretVar     `json:"region,omitempty"`
-	ARN           *SecretVar     `json:"arn,omitempty"`
-	RoleARN       *SecretVar     `json:"role_arn,omitempty"`
-	ExternalID    *SecretVar     `json:"external_id,omitempty"`
-	SessionName   *SecretVar     `json:"session_name,omitempty"`
+	AccessKey    SecretVar  `json:"access_key"`
+	SecretKey    SecretVar  `json:"secret_key"`
+	SessionToken *SecretVar `json:"session_token,omitempty"`
+	Region       *SecretVar `json:"region,omitempty"`
+	ARN          *SecretVar `json:"arn,omitempty"`
+	RoleARN      *SecretVar `json:"role_arn,omitempty"`
+	ExternalID   *SecretVar `json:"external_id,omitempty"`
+	SessionName  *SecretVar `json:"session_name,omitempty"`
+	// ProjectID is a v2 field.
+	ProjectID     *SecretVar     `json:"project_id,omitempty"`
 	BatchS3Config *BatchS3Config `json:"batch_s3_config,omitempty"`
+}
+
+// BedrockMantleKeyConfig is bedrock_mantle_key_config (v2).
+type BedrockMantleKeyConfig struct {
+	AccessKey    SecretVar  `json:"access_key"`
+	SecretKey    SecretVar  `json:"secret_key"`
+	SessionToken *SecretVar `json:"session_token,omitempty"`
+	Region       *SecretVar `json:"region,omitempty"`
+	RoleARN      *SecretVar `json:"role_arn,omitempty"`
+	ExternalID   *SecretVar `json:"external_id,omitempty"`
+	SessionName  *SecretVar `json:"session_name,omitempty"`
+	ProjectID    *SecretVar `json:"project_id,omitempty"`
 }
 
 // BatchS3Config lists the S3 buckets Bedrock batch jobs may use.
@@ -101,25 +122,27 @@ type ReplicateKeyConfig struct {
 
 // keyWire is the JSON layout of Key, shared by requests and responses.
 type keyWire struct {
-	ID                 string              `json:"id,omitempty"`
-	Name               string              `json:"name"`
-	Value              SecretVar           `json:"value"`
-	Models             []string            `json:"models"`
-	BlacklistedModels  []string            `json:"blacklisted_models"`
-	Weight             float64             `json:"weight"`
-	Aliases            map[string]string   `json:"aliases,omitempty"`
-	AzureKeyConfig     *AzureKeyConfig     `json:"azure_key_config,omitempty"`
-	VertexKeyConfig    *VertexKeyConfig    `json:"vertex_key_config,omitempty"`
-	BedrockKeyConfig   *BedrockKeyConfig   `json:"bedrock_key_config,omitempty"`
-	VLLMKeyConfig      *VLLMKeyConfig      `json:"vllm_key_config,omitempty"`
-	OllamaKeyConfig    *URLKeyConfig       `json:"ollama_key_config,omitempty"`
-	SGLKeyConfig       *URLKeyConfig       `json:"sgl_key_config,omitempty"`
-	ReplicateKeyConfig *ReplicateKeyConfig `json:"replicate_key_config,omitempty"`
-	Enabled            *bool               `json:"enabled,omitempty"`
-	UseForBatchAPI     bool                `json:"use_for_batch_api"`
-	ConfigHash         string              `json:"config_hash,omitempty"`
-	Status             string              `json:"status,omitempty"`
-	Description        string              `json:"description,omitempty"`
+	ID                 string                  `json:"id,omitempty"`
+	Name               string                  `json:"name"`
+	Value              SecretVar               `json:"value"`
+	Models             []string                `json:"models"`
+	BlacklistedModels  []string                `json:"blacklisted_models"`
+	Weight             float64                 `json:"weight"`
+	Aliases            aliasMap                `json:"aliases,omitempty"`
+	AzureKeyConfig     *AzureKeyConfig         `json:"azure_key_config,omitempty"`
+	VertexKeyConfig    *VertexKeyConfig        `json:"vertex_key_config,omitempty"`
+	BedrockKeyConfig   *BedrockKeyConfig       `json:"bedrock_key_config,omitempty"`
+	VLLMKeyConfig      *VLLMKeyConfig          `json:"vllm_key_config,omitempty"`
+	OllamaKeyConfig    *URLKeyConfig           `json:"ollama_key_config,omitempty"`
+	SGLKeyConfig       *URLKeyConfig           `json:"sgl_key_config,omitempty"`
+	ReplicateKeyConfig *ReplicateKeyConfig     `json:"replicate_key_config,omitempty"`
+	MantleKeyConfig    *BedrockMantleKeyConfig `json:"bedrock_mantle_key_config,omitempty"`
+	Enabled            *bool                   `json:"enabled,omitempty"`
+	UseForBatchAPI     bool                    `json:"use_for_batch_api"`
+	UseAnthropic       *bool                   `json:"use_anthropic_endpoints,omitempty"`
+	ConfigHash         string                  `json:"config_hash,omitempty"`
+	Status             string                  `json:"status,omitempty"`
+	Description        string                  `json:"description,omitempty"`
 }
 
 // knownKeyFields are the JSON names keyWire models.
@@ -128,6 +151,33 @@ var knownKeyFields = map[string]bool{
 	"aliases": true, "azure_key_config": true, "vertex_key_config": true, "bedrock_key_config": true,
 	"vllm_key_config": true, "ollama_key_config": true, "sgl_key_config": true, "replicate_key_config": true,
 	"enabled": true, "use_for_batch_api": true, "config_hash": true, "status": true, "description": true,
+	"bedrock_mantle_key_config": true, "use_anthropic_endpoints": true,
+}
+
+// aliasMap reads both alias forms: a target string, or (v2) an alias object
+// whose model_id is the target.
+type aliasMap map[string]string
+
+func (a *aliasMap) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*a = make(aliasMap, len(raw))
+	for name, v := range raw {
+		var target string
+		if err := json.Unmarshal(v, &target); err != nil {
+			var obj struct {
+				ModelID string `json:"model_id"`
+			}
+			if err := json.Unmarshal(v, &obj); err != nil {
+				return fmt.Errorf("alias %q: %w", name, err)
+			}
+			target = obj.ModelID
+		}
+		(*a)[name] = target
+	}
+	return nil
 }
 
 // MarshalJSON writes the request form: every field the client owns, the
@@ -184,6 +234,7 @@ func (k Key) wire() keyWire {
 	return keyWire{
 		ID: k.ID, Name: k.Name, Value: k.Value, Models: models, BlacklistedModels: blacklisted,
 		Weight: k.Weight, Aliases: k.Aliases, Enabled: k.Enabled, UseForBatchAPI: k.UseForBatchAPI,
+		UseAnthropic: k.UseAnthropicEndpoints, MantleKeyConfig: k.BedrockMantleKeyConfig,
 		AzureKeyConfig: k.AzureKeyConfig, VertexKeyConfig: k.VertexKeyConfig, BedrockKeyConfig: k.BedrockKeyConfig,
 		VLLMKeyConfig: k.VLLMKeyConfig, OllamaKeyConfig: k.OllamaKeyConfig, SGLKeyConfig: k.SGLKeyConfig,
 		ReplicateKeyConfig: k.ReplicateKeyConfig,
@@ -195,6 +246,7 @@ func keyFromWire(w keyWire) Key {
 	return Key{
 		ID: w.ID, Name: w.Name, Value: w.Value, Models: w.Models, BlacklistedModels: w.BlacklistedModels,
 		Weight: w.Weight, Aliases: w.Aliases, Enabled: w.Enabled, UseForBatchAPI: w.UseForBatchAPI,
+		UseAnthropicEndpoints: w.UseAnthropic, BedrockMantleKeyConfig: w.MantleKeyConfig,
 		AzureKeyConfig: w.AzureKeyConfig, VertexKeyConfig: w.VertexKeyConfig, BedrockKeyConfig: w.BedrockKeyConfig,
 		VLLMKeyConfig: w.VLLMKeyConfig, OllamaKeyConfig: w.OllamaKeyConfig, SGLKeyConfig: w.SGLKeyConfig,
 		ReplicateKeyConfig: w.ReplicateKeyConfig,
@@ -221,7 +273,10 @@ func (k Key) Secrets() []string {
 		add(&c.ProjectID, &c.ProjectNumber, &c.Region, &c.AuthCredentials)
 	}
 	if c := k.BedrockKeyConfig; c != nil {
-		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN, c.RoleARN, c.ExternalID, c.SessionName)
+		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN, c.RoleARN, c.ExternalID, c.SessionName, c.ProjectID)
+	}
+	if c := k.BedrockMantleKeyConfig; c != nil {
+		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.RoleARN, c.ExternalID, c.SessionName, c.ProjectID)
 	}
 	if c := k.VLLMKeyConfig; c != nil {
 		add(&c.URL)

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
 )
 
@@ -279,12 +280,14 @@ func isLoopback(host string) bool {
 func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		providerkey.NewResource,
+		bifrostprovider.NewResource,
 	}
 }
 
 func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		providerkey.NewDataSource, providerkey.NewKeysDataSource,
+		bifrostprovider.NewDataSource,
 	}
 }
 

@@ -1,4 +1,5 @@
-# An OpenAI key restricted to two models, taking half of the traffic.
+# An OpenAI key restricted to two models. Its weight is relative to the
+# weights of the provider's other keys.
 resource "bifrost_provider_key" "openai_primary" {
   provider_name = "openai"
   name          = "openai-primary"

@@ -32,6 +32,8 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 		Weight:         m.Weight.ValueFloat64(),
 		Enabled:        m.Enabled.ValueBoolPointer(),
 		UseForBatchAPI: m.UseForBatchAPI.ValueBool(),
+		// Sent only when configured: servers before v2 do not know it.
+		UseAnthropicEndpoints: m.UseAnthropic.ValueBoolPointer(),
 	}
 	diags.Append(m.Models.ElementsAs(ctx, &k.Models, false)...)
 	diags.Append(m.BlacklistedModels.ElementsAs(ctx, &k.BlacklistedModels, false)...)
@@ -51,6 +53,7 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 		k.VertexKeyConfig = &bifrost.VertexKeyConfig{
 			ProjectID: deref(secretPtr(c.ProjectID)), ProjectNumber: deref(secretPtr(c.ProjectNumber)),
 			Region: deref(secretPtr(c.Region)), AuthCredentials: deref(secretPtr(c.AuthCredentials)),
+			ForceSingleRegion: c.ForceSingleRegion.ValueBool(),
 		}
 	}
 	if c := m.BedrockKeyConfig; c != nil {
@@ -58,6 +61,7 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 			AccessKey: deref(secretPtr(c.AccessKey)), SecretKey: deref(secretPtr(c.SecretKey)),
 			SessionToken: secretPtr(c.SessionToken), Region: secretPtr(c.Region), ARN: secretPtr(c.ARN),
 			RoleARN: secretPtr(c.RoleARN), ExternalID: secretPtr(c.ExternalID), SessionName: secretPtr(c.SessionName),
+			ProjectID: secretPtr(c.ProjectID),
 		}
 		if b := c.BatchS3Config; b != nil {
 			k.BedrockKeyConfig.BatchS3Config = &bifrost.BatchS3Config{Buckets: []bifrost.S3Bucket{}}
@@ -76,6 +80,13 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 	}
 	if c := m.SGLKeyConfig; c != nil {
 		k.SGLKeyConfig = &bifrost.URLKeyConfig{URL: deref(secretPtr(c.URL))}
+	}
+	if c := m.MantleKeyConfig; c != nil {
+		k.BedrockMantleKeyConfig = &bifrost.BedrockMantleKeyConfig{
+			AccessKey: deref(secretPtr(c.AccessKey)), SecretKey: deref(secretPtr(c.SecretKey)),
+			SessionToken: secretPtr(c.SessionToken), Region: secretPtr(c.Region), RoleARN: secretPtr(c.RoleARN),
+			ExternalID: secretPtr(c.ExternalID), SessionName: secretPtr(c.SessionName), ProjectID: secretPtr(c.ProjectID),
+		}
 	}
 	if c := m.ReplicateKeyConfig; c != nil {
 		k.ReplicateKeyConfig = &bifrost.ReplicateKeyConfig{UseDeploymentsEndpoint: c.UseDeploymentsEndpoint.ValueBool()}
@@ -184,6 +195,10 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 		diags.Append(d...)
 		m.Aliases = v
 	}
+	m.UseAnthropic = types.BoolPointerValue(k.UseAnthropicEndpoints)
+	if k.UseAnthropicEndpoints == nil && !prior.UseAnthropic.IsNull() {
+		m.UseAnthropic = types.BoolValue(false)
+	}
 	m.ConfigHash = types.StringValue(k.ConfigHash)
 	m.Status = types.StringValue(k.Status)
 	m.Description = types.StringValue(k.Description)
@@ -195,6 +210,7 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.OllamaKeyConfig = flattenURL(k.OllamaKeyConfig, prior.OllamaKeyConfig)
 	m.SGLKeyConfig = flattenURL(k.SGLKeyConfig, prior.SGLKeyConfig)
 	m.ReplicateKeyConfig = flattenReplicate(k.ReplicateKeyConfig, prior.ReplicateKeyConfig)
+	m.MantleKeyConfig = flattenMantle(k.BedrockMantleKeyConfig, prior.MantleKeyConfig)
 	return m, diags
 }
 
@@ -258,10 +274,11 @@ func flattenVertex(got *bifrost.VertexKeyConfig, prior *vertexModel) *vertexMode
 	}
 	p := orZero(prior)
 	return &vertexModel{
-		ProjectID:       flattenSecret(p.ProjectID, &got.ProjectID, false),
-		ProjectNumber:   flattenSecret(p.ProjectNumber, &got.ProjectNumber, false),
-		Region:          flattenSecret(p.Region, &got.Region, false),
-		AuthCredentials: flattenSecret(p.AuthCredentials, &got.AuthCredentials, false),
+		ProjectID:         flattenSecret(p.ProjectID, &got.ProjectID, false),
+		ProjectNumber:     flattenSecret(p.ProjectNumber, &got.ProjectNumber, false),
+		Region:            flattenSecret(p.Region, &got.Region, false),
+		AuthCredentials:   flattenSecret(p.AuthCredentials, &got.AuthCredentials, false),
+		ForceSingleRegion: flattenOptionalBool(got.ForceSingleRegion, p.ForceSingleRegion),
 	}
 }
 
@@ -279,6 +296,7 @@ func flattenBedrock(got *bifrost.BedrockKeyConfig, prior *bedrockModel) *bedrock
 		RoleARN:      flattenSecret(p.RoleARN, got.RoleARN, false),
 		ExternalID:   flattenSecret(p.ExternalID, got.ExternalID, false),
 		SessionName:  flattenSecret(p.SessionName, got.SessionName, false),
+		ProjectID:    flattenSecret(p.ProjectID, got.ProjectID, false),
 	}
 	if got.BatchS3Config != nil && len(got.BatchS3Config.Buckets) > 0 {
 		m.BatchS3Config = &batchS3Model{}
@@ -317,12 +335,37 @@ func flattenReplicate(got *bifrost.ReplicateKeyConfig, prior *replicateModel) *r
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
-	m := &replicateModel{UseDeploymentsEndpoint: types.BoolValue(got.UseDeploymentsEndpoint)}
-	if !got.UseDeploymentsEndpoint && prior != nil && p.UseDeploymentsEndpoint.IsNull() {
-		m.UseDeploymentsEndpoint = types.BoolNull()
+	if prior == nil {
+		// An import: show what the server says.
+		return &replicateModel{UseDeploymentsEndpoint: types.BoolValue(got.UseDeploymentsEndpoint)}
 	}
-	return m
+	return &replicateModel{UseDeploymentsEndpoint: flattenOptionalBool(got.UseDeploymentsEndpoint, prior.UseDeploymentsEndpoint)}
+}
+
+func flattenMantle(got *bifrost.BedrockMantleKeyConfig, prior *mantleModel) *mantleModel {
+	if got == nil {
+		return keepOrNil(got, prior)
+	}
+	p := orZero(prior)
+	return &mantleModel{
+		AccessKey:    flattenSecret(p.AccessKey, &got.AccessKey, false),
+		SecretKey:    flattenSecret(p.SecretKey, &got.SecretKey, false),
+		SessionToken: flattenSecret(p.SessionToken, got.SessionToken, false),
+		Region:       flattenSecret(p.Region, got.Region, false),
+		RoleARN:      flattenSecret(p.RoleARN, got.RoleARN, false),
+		ExternalID:   flattenSecret(p.ExternalID, got.ExternalID, false),
+		SessionName:  flattenSecret(p.SessionName, got.SessionName, false),
+		ProjectID:    flattenSecret(p.ProjectID, got.ProjectID, false),
+	}
+}
+
+// flattenOptionalBool reads a boolean the server omits when false: an unset
+// attribute stays unset while the server says false.
+func flattenOptionalBool(got bool, prior types.Bool) types.Bool {
+	if !got && prior.IsNull() {
+		return types.BoolNull()
+	}
+	return types.BoolValue(got)
 }
 
 // keepOrNil handles a block the server did not return: Bifrost omits blocks

@@ -157,9 +157,9 @@ func keyDataAttributes(ctx context.Context) (map[string]schema.Attribute, diag.D
 	return attrs, diags
 }
 
-// dataSourceSecretNote replaces, in the descriptions of the secret-wrapper
+// configFieldNote replaces, in the descriptions of the secret-wrapper
 // fields, the resource's note about writing them.
-const dataSourceSecretNote = " The `env.NAME` reference when Bifrost resolves the field from one; otherwise the value as Bifrost returns it, masked except where noted."
+const configFieldNote = " The `env.NAME` reference when Bifrost resolves the field from one; otherwise the value as Bifrost returns it, masked except where noted."
 
 // configAttributes returns the resource's provider-specific blocks
 // (azure_key_config, bedrock_key_config, ...) as computed nested attributes
@@ -204,7 +204,7 @@ func computedAttributes(parent string, attrs map[string]rschema.Attribute, block
 	for name, a := range attrs {
 		desc, sensitive := a.GetMarkdownDescription(), a.IsSensitive()
 		if d, ok := strings.CutSuffix(desc, secretFieldNote); ok {
-			desc = d + dataSourceSecretNote
+			desc = d + configFieldNote
 		}
 		switch a := a.(type) {
 		case rschema.StringAttribute:

@@ -116,7 +116,7 @@ func setListedResource(ctx context.Context, res *tfsdk.Resource, k *bifrost.Key,
 		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The timeouts attribute of bifrost_provider_key has type %T. Please report this issue to the provider developers.", t))
 		return diags
 	}
-	_ = tt
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(tt.AttributeTypes())}
 	diags.Append(res.Set(ctx, m)...)
 	return diags
 }

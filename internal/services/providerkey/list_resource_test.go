@@ -3,13 +3,12 @@ package providerkey_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,77 +21,42 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
-	"github.com/maximhq/terraform-provider-bifrost/internal/provider"
 )
 
 const listType = "bifrost_provider_key"
 
-// protoServer is the provider served over protocol 6, as Terraform sees it,
-// configured against an emulator.
-type protoServer struct {
-	tfprotov6.ProviderServerWithListResource
-	schemas      *tfprotov6.GetProviderSchemaResponse
+// listServer calls the list resource RPCs of the provider server, as
+// `terraform query` (Terraform ≥ 1.14) would.
+type listServer struct {
+	*acctest.ProtocolServer
+	lister       tfprotov6.ListResourceServer
+	configType   tftypes.Type
 	identityType tftypes.Type
 }
 
-func newProtoServer(t *testing.T, endpoint string) *protoServer {
+func newListServer(t *testing.T, endpoint string) *listServer {
 	t.Helper()
-	ctx := context.Background()
-	s, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls, ok := s.(tfprotov6.ProviderServerWithListResource)
+	ps := acctest.NewProtocolServer(t, endpoint)
+	lister, ok := ps.ProviderServer.(tfprotov6.ListResourceServer)
 	if !ok {
-		t.Fatalf("the provider server (%T) does not serve list resources", s)
+		t.Fatalf("the provider server (%T) does not serve list resources", ps.ProviderServer)
 	}
-	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || acctest.HasErrors(schemas.Diagnostics) {
+		t.Fatalf("GetProviderSchema: %v %v", err, acctest.Diags(schemas.Diagnostics))
 	}
-	failOnDiags(t, "GetProviderSchema", schemas.Diagnostics)
 	if schemas.ListResourceSchemas[listType] == nil {
 		t.Fatalf("no list resource %s in the provider schema", listType)
 	}
-	ids, err := s.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil {
-		t.Fatal(err)
+	ids, err := ps.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil || acctest.HasErrors(ids.Diagnostics) {
+		t.Fatalf("GetResourceIdentitySchemas: %v %v", err, acctest.Diags(ids.Diagnostics))
 	}
-	failOnDiags(t, "GetResourceIdentitySchemas", ids.Diagnostics)
-
-	cfg := object(t, schemas.Provider.ValueType(), map[string]tftypes.Value{"endpoint": tftypes.NewValue(tftypes.String, endpoint)})
-	resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.14.0", Config: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	failOnDiags(t, "ConfigureProvider", resp.Diagnostics)
-	return &protoServer{ProviderServerWithListResource: ls, schemas: schemas, identityType: ids.IdentitySchemas[listType].ValueType()}
-}
-
-// object is a DynamicValue of the object type typ with the given attributes
-// set and all others null.
-func object(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-	t.Helper()
-	vals := map[string]tftypes.Value{}
-	for name, at := range typ.(tftypes.Object).AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-		if v, ok := set[name]; ok {
-			vals[name] = v
-		}
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
-}
-
-func failOnDiags(t *testing.T, what string, diags []*tfprotov6.Diagnostic) {
-	t.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
-		}
+	return &listServer{
+		ProtocolServer: ps, lister: lister,
+		configType:   schemas.ListResourceSchemas[listType].ValueType(),
+		identityType: ids.IdentitySchemas[listType].ValueType(),
 	}
 }
 
@@ -105,17 +69,19 @@ type listed struct {
 	diags    []*tfprotov6.Diagnostic
 }
 
-func (s *protoServer) listConfig(t *testing.T, providerName, nameRegex string) *tfprotov6.DynamicValue {
+func (s *listServer) config(t *testing.T, providerName, nameRegex string) *tfprotov6.DynamicValue {
+	t.Helper()
 	set := map[string]tftypes.Value{"provider_name": tftypes.NewValue(tftypes.String, providerName)}
 	if nameRegex != "" {
 		set["name_regex"] = tftypes.NewValue(tftypes.String, nameRegex)
 	}
-	return object(t, s.schemas.ListResourceSchemas[listType].ValueType(), set)
+	v := s.Value(t, s.configType, set)
+	return &v
 }
 
-func (s *protoServer) list(t *testing.T, cfg *tfprotov6.DynamicValue, includeResource bool, limit int64) []listed {
+func (s *listServer) list(t *testing.T, cfg *tfprotov6.DynamicValue, includeResource bool, limit int64) []listed {
 	t.Helper()
-	stream, err := s.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
+	stream, err := s.lister.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
 		TypeName: listType, Config: cfg, IncludeResource: includeResource, Limit: limit,
 	})
 	if err != nil {
@@ -125,49 +91,28 @@ func (s *protoServer) list(t *testing.T, cfg *tfprotov6.DynamicValue, includeRes
 	for r := range stream.Results {
 		l := listed{displayName: r.DisplayName, diags: r.Diagnostics}
 		if r.Identity != nil {
-			v, err := r.Identity.IdentityData.Unmarshal(s.identityType)
-			if err != nil {
-				t.Fatal(err)
+			l.identity = map[string]string{}
+			for name, v := range acctest.Attrs(t, s.identityType, r.Identity.IdentityData) {
+				l.identity[name] = acctest.Str(t, v)
 			}
-			l.identity = stringAttrs(t, v)
 		}
 		if r.Resource != nil {
-			v, err := r.Resource.Unmarshal(s.schemas.ResourceSchemas[listType].ValueType())
-			if err != nil {
-				t.Fatalf("the resource object does not fit the resource schema: %v", err)
-			}
-			if err := v.As(&l.resource); err != nil {
-				t.Fatal(err)
-			}
+			// Attrs fails the test when the object does not fit the
+			// resource schema.
+			l.resource = acctest.Attrs(t, s.ResourceType(listType), r.Resource)
 		}
 		out = append(out, l)
 	}
 	return out
 }
 
-func stringAttrs(t *testing.T, v tftypes.Value) map[string]string {
+func (s *listServer) validate(t *testing.T, cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
 	t.Helper()
-	var attrs map[string]tftypes.Value
-	if err := v.As(&attrs); err != nil {
+	resp, err := s.lister.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: listType, Config: cfg})
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for name, a := range attrs {
-		var s string
-		if err := a.As(&s); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		out[name] = s
-	}
-	return out
-}
-
-func diagSummaries(diags []*tfprotov6.Diagnostic) string {
-	var s []string
-	for _, d := range diags {
-		s = append(s, d.Summary+": "+d.Detail)
-	}
-	return strings.Join(s, "; ")
+	return resp.Diagnostics
 }
 
 // TestListResource_providerServer calls the ListResource and
@@ -203,7 +148,7 @@ func TestListResource_providerServer(t *testing.T) {
 	if _, err := client.CreateKey(ctx, "anthropic", bifrost.Key{Name: "other-provider", Value: bifrost.Literal(secret), Models: []string{"*"}, Weight: 1}); err != nil {
 		t.Fatal(err)
 	}
-	s := newProtoServer(t, emu.URL())
+	s := newListServer(t, emu.URL())
 
 	wantIdentities := func(t *testing.T, got []listed, want ...*bifrost.Key) {
 		t.Helper()
@@ -212,9 +157,9 @@ func TestListResource_providerServer(t *testing.T) {
 		}
 		for i, k := range want {
 			if len(got[i].diags) > 0 {
-				t.Errorf("result %d: diagnostics %s", i, diagSummaries(got[i].diags))
+				t.Errorf("result %d: diagnostics %v", i, acctest.Diags(got[i].diags))
 			}
-			if w := map[string]string{"provider_name": "openai", "id": k.ID}; !equalMaps(got[i].identity, w) {
+			if w := map[string]string{"provider_name": "openai", "id": k.ID}; !maps.Equal(got[i].identity, w) {
 				t.Errorf("result %d: identity %v, want %v", i, got[i].identity, w)
 			}
 			if got[i].displayName != k.Name {
@@ -224,7 +169,7 @@ func TestListResource_providerServer(t *testing.T) {
 	}
 
 	t.Run("identities only", func(t *testing.T) {
-		got := s.list(t, s.listConfig(t, "openai", ""), false, 100)
+		got := s.list(t, s.config(t, "openai", ""), false, 100)
 		wantIdentities(t, got, keys...)
 		for i, r := range got {
 			if r.resource != nil {
@@ -234,17 +179,17 @@ func TestListResource_providerServer(t *testing.T) {
 	})
 
 	t.Run("name_regex", func(t *testing.T) {
-		wantIdentities(t, s.list(t, s.listConfig(t, "openai", "^primary"), false, 100), keys[0], keys[2])
-		wantIdentities(t, s.list(t, s.listConfig(t, "openai", "backup$"), false, 100), keys[2])
-		wantIdentities(t, s.list(t, s.listConfig(t, "openai", "^nothing"), false, 100))
+		wantIdentities(t, s.list(t, s.config(t, "openai", "^primary"), false, 100), keys[0], keys[2])
+		wantIdentities(t, s.list(t, s.config(t, "openai", "backup$"), false, 100), keys[2])
+		wantIdentities(t, s.list(t, s.config(t, "openai", "^nothing"), false, 100))
 	})
 
 	t.Run("limit", func(t *testing.T) {
-		wantIdentities(t, s.list(t, s.listConfig(t, "openai", ""), false, 2), keys[0], keys[1])
+		wantIdentities(t, s.list(t, s.config(t, "openai", ""), false, 2), keys[0], keys[1])
 	})
 
 	t.Run("include_resource", func(t *testing.T) {
-		got := s.list(t, s.listConfig(t, "openai", ""), true, 100)
+		got := s.list(t, s.config(t, "openai", ""), true, 100)
 		wantIdentities(t, got, keys...)
 		for i, r := range got {
 			if r.resource == nil {
@@ -300,7 +245,7 @@ func TestListResource_providerServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := s.list(t, s.listConfig(t, "bedrock", ""), true, 100)
+		got := s.list(t, s.config(t, "bedrock", ""), true, 100)
 		if len(got) != 1 || len(got[0].diags) > 0 || got[0].resource == nil {
 			t.Fatalf("want one result with a resource object, got %+v", got)
 		}
@@ -325,42 +270,23 @@ func TestListResource_providerServer(t *testing.T) {
 	})
 
 	t.Run("unknown provider", func(t *testing.T) {
-		got := s.list(t, s.listConfig(t, "no-such-provider", ""), false, 100)
+		got := s.list(t, s.config(t, "no-such-provider", ""), false, 100)
 		if len(got) != 1 || !hasError(got[0].diags, `Cannot list the provider's keys`, `"no-such-provider"`) {
 			t.Fatalf("want one result with an error naming the provider, got %+v", got)
 		}
 	})
 
 	t.Run("validate", func(t *testing.T) {
-		validate := func(cfg *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
-			resp, err := s.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: listType, Config: cfg})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return resp.Diagnostics
+		if d := s.validate(t, s.config(t, "openai", "^prim(ary)?$")); len(d) > 0 {
+			t.Errorf("valid config: %v", acctest.Diags(d))
 		}
-		if d := validate(s.listConfig(t, "openai", "^prim(ary)?$")); len(d) > 0 {
-			t.Errorf("valid config: %s", diagSummaries(d))
+		if d := s.validate(t, s.config(t, "openai", "prim(ary")); !hasError(d, "Invalid regular expression", "prim(ary") {
+			t.Errorf("invalid name_regex: want an error, got %v", acctest.Diags(d))
 		}
-		if d := validate(s.listConfig(t, "openai", "prim(ary")); !hasError(d, "Invalid regular expression", "prim(ary") {
-			t.Errorf("invalid name_regex: want an error, got %s", diagSummaries(d))
-		}
-		if d := validate(s.listConfig(t, "not a provider!", "")); !hasError(d, "Invalid provider name") {
-			t.Errorf("invalid provider_name: want an error, got %s", diagSummaries(d))
+		if d := s.validate(t, s.config(t, "not a provider!", "")); !hasError(d, "Invalid provider name") {
+			t.Errorf("invalid provider_name: want an error, got %v", acctest.Diags(d))
 		}
 	})
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // goValue converts a primitive tftypes value: string, bool, or a number
@@ -392,10 +318,17 @@ func goValue(t *testing.T, v tftypes.Value) any {
 	return out
 }
 
+// hasError reports whether one error diagnostic mentions all the substrings.
 func hasError(diags []*tfprotov6.Diagnostic, substrings ...string) bool {
 	for _, d := range diags {
-		text := d.Summary + " " + d.Detail
-		if d.Severity == tfprotov6.DiagnosticSeverityError && !slices.ContainsFunc(substrings, func(s string) bool { return !strings.Contains(text, s) }) {
+		if d.Severity != tfprotov6.DiagnosticSeverityError {
+			continue
+		}
+		text, all := d.Summary+" "+d.Detail, true
+		for _, s := range substrings {
+			all = all && strings.Contains(text, s)
+		}
+		if all {
 			return true
 		}
 	}
@@ -435,9 +368,10 @@ list "bifrost_provider_key" "test" {
   }
 }
 `, "^"+regexp.QuoteMeta(prefix)+"-")
-	byName := func(suffix string) queryfilter.QueryFilter {
-		return queryfilter.ByDisplayName(knownvalue.StringExact(prefix + "-" + suffix))
-	}
+	keyA := queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+		"provider_name": knownvalue.StringExact("openai"),
+		"id":            knownvalue.StringExact(prefix + "-a-id"),
+	})
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -453,8 +387,8 @@ list "bifrost_provider_key" "test" {
 						"provider_name": knownvalue.StringExact("openai"),
 						"id":            knownvalue.StringExact(prefix + "-a-id"),
 					}),
-					querycheck.ExpectResourceDisplayName("bifrost_provider_key.test", byName("a"), knownvalue.StringExact(prefix+"-a")),
-					querycheck.ExpectResourceKnownValues("bifrost_provider_key.test", byName("a"), []querycheck.KnownValueCheck{
+					querycheck.ExpectResourceDisplayName("bifrost_provider_key.test", keyA, knownvalue.StringExact(prefix+"-a")),
+					querycheck.ExpectResourceKnownValues("bifrost_provider_key.test", keyA, []querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("models"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("gpt-4o")})},
 						{Path: tfjsonpath.New("value"), KnownValue: knownvalue.StringExact(bifrost.Mask(secret))},
 					}),

@@ -21,6 +21,7 @@ type keyModel struct {
 	Models            types.Set     `tfsdk:"models"`
 	BlacklistedModels types.Set     `tfsdk:"blacklisted_models"`
 	Aliases           types.Map     `tfsdk:"aliases"`
+	UseAnthropic      types.Bool    `tfsdk:"use_anthropic_endpoints"`
 
 	AzureKeyConfig     *azureModel     `tfsdk:"azure_key_config"`
 	VertexKeyConfig    *vertexModel    `tfsdk:"vertex_key_config"`
@@ -29,6 +30,7 @@ type keyModel struct {
 	OllamaKeyConfig    *urlModel       `tfsdk:"ollama_key_config"`
 	SGLKeyConfig       *urlModel       `tfsdk:"sgl_key_config"`
 	ReplicateKeyConfig *replicateModel `tfsdk:"replicate_key_config"`
+	MantleKeyConfig    *mantleModel    `tfsdk:"bedrock_mantle_key_config"`
 
 	ConfigHash  types.String `tfsdk:"config_hash"`
 	Status      types.String `tfsdk:"status"`
@@ -47,10 +49,11 @@ type azureModel struct {
 }
 
 type vertexModel struct {
-	ProjectID       types.String `tfsdk:"project_id"`
-	ProjectNumber   types.String `tfsdk:"project_number"`
-	Region          types.String `tfsdk:"region"`
-	AuthCredentials types.String `tfsdk:"auth_credentials"`
+	ProjectID         types.String `tfsdk:"project_id"`
+	ProjectNumber     types.String `tfsdk:"project_number"`
+	Region            types.String `tfsdk:"region"`
+	AuthCredentials   types.String `tfsdk:"auth_credentials"`
+	ForceSingleRegion types.Bool   `tfsdk:"force_single_region"`
 }
 
 type bedrockModel struct {
@@ -62,7 +65,19 @@ type bedrockModel struct {
 	RoleARN       types.String  `tfsdk:"role_arn"`
 	ExternalID    types.String  `tfsdk:"external_id"`
 	SessionName   types.String  `tfsdk:"session_name"`
+	ProjectID     types.String  `tfsdk:"project_id"`
 	BatchS3Config *batchS3Model `tfsdk:"batch_s3_config"`
+}
+
+type mantleModel struct {
+	AccessKey    types.String `tfsdk:"access_key"`
+	SecretKey    types.String `tfsdk:"secret_key"`
+	SessionToken types.String `tfsdk:"session_token"`
+	Region       types.String `tfsdk:"region"`
+	RoleARN      types.String `tfsdk:"role_arn"`
+	ExternalID   types.String `tfsdk:"external_id"`
+	SessionName  types.String `tfsdk:"session_name"`
+	ProjectID    types.String `tfsdk:"project_id"`
 }
 
 type batchS3Model struct {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -310,7 +309,7 @@ func TestAccProviderKey_keepsUnmodelledFields(t *testing.T) {
   value = %q
   weight = %d`, id, secret, weight))
 	}
-	keyURL := tg.Endpoint + "/api/providers/openai/keys/" + id
+	keyPath := "/api/providers/openai/keys/" + id
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             tg.CheckKeysDestroyed,
@@ -320,21 +319,13 @@ func TestAccProviderKey_keepsUnmodelledFields(t *testing.T) {
 				PreConfig: func() {
 					// Someone sets a field of a newer Bifrost on the key.
 					body := fmt.Sprintf(`{"name":%q,"value":%q,"models":["*"],"weight":1,"enabled":true,"future_setting":{"mode":"fast"}}`, name, secret)
-					req, _ := http.NewRequest(http.MethodPut, keyURL, strings.NewReader(body))
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil || resp.StatusCode != 200 {
-						t.Fatalf("out-of-band PUT: %v %v", err, resp)
+					if status, b := tg.Raw(t, http.MethodPut, keyPath, body); status != 200 {
+						t.Fatalf("out-of-band PUT: %d %s", status, b)
 					}
-					resp.Body.Close()
 				},
 				Config: cfg(5),
 				Check: func(*terraform.State) error {
-					resp, err := http.Get(keyURL)
-					if err != nil {
-						return err
-					}
-					defer resp.Body.Close()
-					b, _ := io.ReadAll(resp.Body)
+					_, b := tg.Raw(t, http.MethodGet, keyPath, "")
 					var k map[string]json.RawMessage
 					if err := json.Unmarshal(b, &k); err != nil {
 						return err

@@ -95,6 +95,55 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_env_var"), types.StringValue(ref))...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_from_env"), types.BoolValue(ref != ""))...)
+	r.checkServerVersion(ctx, req, resp)
+}
+
+// v2Attributes are the attributes only Bifrost ≥ 2.0 knows. Older servers
+// would silently drop them, so a configuration that sets one is refused at
+// plan time when the server is older.
+func v2Attributes(m keyModel) []path.Path {
+	var out []path.Path
+	if !m.UseAnthropic.IsNull() {
+		out = append(out, path.Root("use_anthropic_endpoints"))
+	}
+	if m.VertexKeyConfig != nil && !m.VertexKeyConfig.ForceSingleRegion.IsNull() {
+		out = append(out, path.Root("vertex_key_config").AtName("force_single_region"))
+	}
+	if m.BedrockKeyConfig != nil && !m.BedrockKeyConfig.ProjectID.IsNull() {
+		out = append(out, path.Root("bedrock_key_config").AtName("project_id"))
+	}
+	if m.MantleKeyConfig != nil {
+		out = append(out, path.Root("bedrock_mantle_key_config"))
+	}
+	return out
+}
+
+// checkServerVersion asks the server's version (once per Terraform run, and
+// only when the configuration uses a v2 field).
+func (r *keyResource) checkServerVersion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.client == nil {
+		return
+	}
+	var config keyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	attrs := v2Attributes(config)
+	if len(attrs) == 0 || resp.Diagnostics.HasError() {
+		return
+	}
+	v, err := r.client.ServerVersion(ctx)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Cannot tell the Bifrost version",
+			"The configuration uses fields of Bifrost ≥ 2.0 and the server's version could not be read: "+err.Error())
+		return
+	}
+	if v.AtLeast(2, 0) {
+		return
+	}
+	for _, p := range attrs {
+		resp.Diagnostics.AddAttributeError(p, "Not supported by this Bifrost version",
+			fmt.Sprintf("%s needs Bifrost ≥ 2.0, but the server at %s runs %s, which would silently ignore it. Remove it or upgrade Bifrost.",
+				p, r.client.Endpoint(), v.Raw))
+	}
 }
 
 // secretFrom is the key value to write: value_wo from the configuration when

@@ -143,6 +143,10 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 				},
 			},
+			"use_anthropic_endpoints": schema.BoolAttribute{
+				MarkdownDescription: "Send requests for Anthropic models to the provider's Anthropic-compatible endpoints. Bifrost ≥ 2.0.",
+				Optional:            true,
+			},
 			"config_hash": schema.StringAttribute{
 				MarkdownDescription: "Hash Bifrost keeps of the config.json version of the key (empty for keys created through the API).",
 				Computed:            true,
@@ -181,6 +185,10 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"project_number":   secretVarAttribute("Google Cloud project number.", false),
 					"region":           secretVarAttribute("Vertex region, e.g. `us-central1`.", false),
 					"auth_credentials": secretVarAttribute("Service account JSON; empty means Application Default Credentials.", true),
+					"force_single_region": schema.BoolAttribute{
+						MarkdownDescription: "Never fall back to other regions. Bifrost ≥ 2.0.",
+						Optional:            true,
+					},
 				},
 			},
 			"bedrock_key_config": schema.SingleNestedBlock{
@@ -194,6 +202,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"role_arn":      secretVarAttribute("IAM role to assume (STS AssumeRole).", false),
 					"external_id":   secretVarAttribute("External id for the role assumption.", false),
 					"session_name":  secretVarAttribute("Session name for the role assumption.", false),
+					"project_id":    secretVarAttribute("Bedrock project id. Bifrost ≥ 2.0.", false),
 				},
 				Blocks: map[string]schema.Block{
 					"batch_s3_config": schema.SingleNestedBlock{
@@ -256,6 +265,19 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 						MarkdownDescription: "Call Replicate's deployments endpoint instead of the models endpoint. Default `false`.",
 						Optional:            true,
 					},
+				},
+			},
+			"bedrock_mantle_key_config": schema.SingleNestedBlock{
+				MarkdownDescription: "AWS Bedrock Mantle settings (`provider_name = \"bedrock_mantle\"`). Bifrost ≥ 2.0.",
+				Attributes: map[string]schema.Attribute{
+					"access_key":    secretVarAttribute("AWS access key id.", true),
+					"secret_key":    secretVarAttribute("AWS secret access key.", true),
+					"session_token": secretVarAttribute("AWS session token.", true),
+					"region":        secretVarAttribute("AWS region.", false),
+					"role_arn":      secretVarAttribute("IAM role to assume.", false),
+					"external_id":   secretVarAttribute("External id for the role assumption.", false),
+					"session_name":  secretVarAttribute("Session name for the role assumption.", false),
+					"project_id":    secretVarAttribute("Bedrock project id.", false),
 				},
 			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),

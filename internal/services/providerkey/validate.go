@@ -131,6 +131,7 @@ var blockProviders = []struct{ block, provider string }{
 	{"ollama_key_config", "ollama"},
 	{"sgl_key_config", "sgl"},
 	{"replicate_key_config", "replicate"},
+	{"bedrock_mantle_key_config", "bedrock_mantle"},
 }
 
 func (m keyModel) presentBlocks() []string {
@@ -138,7 +139,7 @@ func (m keyModel) presentBlocks() []string {
 		"azure_key_config": m.AzureKeyConfig != nil, "vertex_key_config": m.VertexKeyConfig != nil,
 		"bedrock_key_config": m.BedrockKeyConfig != nil, "vllm_key_config": m.VLLMKeyConfig != nil,
 		"ollama_key_config": m.OllamaKeyConfig != nil, "sgl_key_config": m.SGLKeyConfig != nil,
-		"replicate_key_config": m.ReplicateKeyConfig != nil,
+		"replicate_key_config": m.ReplicateKeyConfig != nil, "bedrock_mantle_key_config": m.MantleKeyConfig != nil,
 	}
 	var out []string
 	for _, b := range blockProviders {

@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
+
+// serverFloor makes each phase's requests directly with the project's
+// client, at Terraform's parallelism, as the provider makes them at best:
+// one create per key (with a client-chosen id, as the provider does); for
+// every refresh, a read of each key through Client.ReadKey on a fresh
+// client (a new provider process), which costs one key list per provider;
+// one update or delete per key.
+type serverFloor struct {
+	// newClient returns a client with the provider's settings.
+	newClient   func() (*bifrost.Client, error)
+	providers   []string
+	parallelism int
+	// prefix names the keys; see keyName.
+	prefix string
+	// keys are the keys created by the create phase, by index.
+	keys []bifrost.Key
+}
+
+// run runs one phase over n keys.
+func (f *serverFloor) run(ctx context.Context, p Phase, n int) error {
+	c, err := f.newClient()
+	if err != nil {
+		return err
+	}
+	if p == PhaseCreate {
+		f.keys = make([]bifrost.Key, n)
+		enabled := true
+		return forEach(ctx, n, f.parallelism, func(ctx context.Context, i int) error {
+			k := bifrost.Key{
+				ID: uuid.NewString(), Name: keyName(f.prefix, i), Value: bifrost.Literal(keyValue(i)),
+				Models: []string{benchModel}, Weight: weightBefore, Enabled: &enabled,
+			}
+			f.keys[i] = k
+			_, err := c.CreateKey(ctx, keyProvider(f.providers, i), k)
+			return err
+		})
+	}
+	if err := forEach(ctx, n, f.parallelism, func(ctx context.Context, i int) error {
+		_, err := c.ReadKey(ctx, keyProvider(f.providers, i), f.keys[i].ID)
+		return err
+	}); err != nil || p == PhasePlan {
+		return err
+	}
+	return forEach(ctx, n, f.parallelism, func(ctx context.Context, i int) error {
+		provider := keyProvider(f.providers, i)
+		if p == PhaseDestroy {
+			_, err := c.DeleteKey(ctx, provider, f.keys[i].ID)
+			return err
+		}
+		k := f.keys[i]
+		k.Weight = weightAfter
+		_, err := c.UpdateKey(ctx, provider, k)
+		return err
+	})
+}
+
+// forEach calls fn for 0..n-1 from at most workers goroutines and returns
+// the first error, after which no new call starts.
+func forEach(ctx context.Context, n, workers int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				if err := fn(ctx, i); err != nil {
+					cancel(fmt.Errorf("item %d: %w", i, err))
+				}
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
+}

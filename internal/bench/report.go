@@ -1,0 +1,204 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+)
+
+// Phase is one Terraform command of the benchmark.
+type Phase string
+
+// The phases, in the order they run for each N.
+const (
+	// PhaseCreate is `terraform apply` on an empty state.
+	PhaseCreate Phase = "create"
+	// PhasePlan is `terraform plan -detailed-exitcode` with nothing to
+	// change: a refresh of every key.
+	PhasePlan Phase = "plan"
+	// PhaseUpdate is `terraform apply` after changing the weight of every key:
+	// a refresh, then one update per key.
+	PhaseUpdate Phase = "update"
+	// PhaseDestroy is `terraform destroy`: a refresh, then one delete per key.
+	PhaseDestroy Phase = "destroy"
+)
+
+// Phases lists the phases in the order they run.
+var Phases = []Phase{PhaseCreate, PhasePlan, PhaseUpdate, PhaseDestroy}
+
+// MinRequests is the fewest HTTP requests a phase over n keys spread over
+// the given number of providers can make: one write per key, plus one key
+// list per provider for every refresh (plan, and the refresh that precedes
+// an update or a destroy). Creating needs no read.
+func MinRequests(p Phase, n, providers int) int {
+	switch p {
+	case PhaseCreate:
+		return n
+	case PhasePlan:
+		return providers
+	default:
+		return n + providers
+	}
+}
+
+// Row holds the figures of one phase at one N. The measured fields are
+// filled by the run; Finish computes the derived ones.
+type Row struct {
+	N     int   `json:"n"`
+	Phase Phase `json:"phase"`
+
+	// Seconds is the wall time of the Terraform command with our provider.
+	Seconds float64 `json:"seconds"`
+	// TerraformFloorSeconds is the same command over N terraform_data
+	// resources of the same shape: Terraform's own cost.
+	TerraformFloorSeconds float64 `json:"terraform_floor_seconds"`
+	// ServerFloorSeconds is the phase's minimal requests made directly with
+	// the project's client at the same concurrency: the server's cost.
+	ServerFloorSeconds float64 `json:"server_floor_seconds"`
+
+	// Requests is how many HTTP requests the server received during the
+	// Terraform command; nil when they cannot be counted (a real server).
+	Requests *int `json:"requests"`
+	// ServerFloorRequests is the same count for the server floor.
+	ServerFloorRequests *int `json:"server_floor_requests"`
+	// MinRequests is MinRequests of the phase.
+	MinRequests int `json:"min_requests"`
+
+	// PeakRSSBytes is the largest RSS high-water mark of the provider
+	// processes Terraform started for the command; nil when not measured.
+	PeakRSSBytes *int64 `json:"peak_rss_bytes"`
+	// ProviderProcesses is how many provider processes reported a peak.
+	ProviderProcesses int `json:"provider_processes"`
+
+	// Ratio is Seconds / (TerraformFloorSeconds + ServerFloorSeconds).
+	Ratio float64 `json:"ratio"`
+	// RequestRatio is Requests / MinRequests; nil when Requests is.
+	RequestRatio *float64 `json:"request_ratio"`
+	// MsPerKey and the floors' per-key costs, in milliseconds per key.
+	MsPerKey               float64 `json:"ms_per_key"`
+	TerraformFloorMsPerKey float64 `json:"terraform_floor_ms_per_key"`
+	ServerFloorMsPerKey    float64 `json:"server_floor_ms_per_key"`
+}
+
+// Finish returns r with the derived figures computed from the measured ones.
+func (r Row) Finish() Row {
+	if floor := r.TerraformFloorSeconds + r.ServerFloorSeconds; floor > 0 {
+		r.Ratio = r.Seconds / floor
+	}
+	r.RequestRatio = nil
+	if r.Requests != nil && r.MinRequests > 0 {
+		q := float64(*r.Requests) / float64(r.MinRequests)
+		r.RequestRatio = &q
+	}
+	if r.N > 0 {
+		r.MsPerKey = 1000 * r.Seconds / float64(r.N)
+		r.TerraformFloorMsPerKey = 1000 * r.TerraformFloorSeconds / float64(r.N)
+		r.ServerFloorMsPerKey = 1000 * r.ServerFloorSeconds / float64(r.N)
+	}
+	return r
+}
+
+// Growth is, per phase, the per-key cost with our provider at the largest N
+// divided by the one at the smallest N. At most about 1 means the phase
+// grows at most linearly in N (fixed costs make it fall below 1).
+func Growth(rows []Row) map[Phase]float64 {
+	first, last := map[Phase]Row{}, map[Phase]Row{}
+	for _, r := range rows {
+		if f, ok := first[r.Phase]; !ok || r.N < f.N {
+			first[r.Phase] = r
+		}
+		if l, ok := last[r.Phase]; !ok || r.N > l.N {
+			last[r.Phase] = r
+		}
+	}
+	out := map[Phase]float64{}
+	for p, f := range first {
+		if l := last[p]; l.N > f.N && f.MsPerKey > 0 {
+			out[p] = l.MsPerKey / f.MsPerKey
+		}
+	}
+	return out
+}
+
+// Report is everything a run measured, as written to the results file.
+type Report struct {
+	Started time.Time `json:"started"`
+	// Target is "emulator" or the endpoint of the real server.
+	Target string `json:"target"`
+	// LatencyMS is the latency the emulator added to every request (0 for a
+	// real server).
+	LatencyMS   float64  `json:"latency_ms"`
+	Parallelism int      `json:"parallelism"`
+	Providers   []string `json:"providers"`
+	Terraform   string   `json:"terraform_version"`
+	Go          string   `json:"go_version"`
+	CPUs        int      `json:"cpus"`
+	Rows        []Row    `json:"rows"`
+}
+
+// WriteJSON writes the report into dir as bench-<start time>.json and
+// returns the file's path.
+func (r *Report) WriteJSON(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, "bench-"+r.Started.UTC().Format("20060102T150405Z")+".json")
+	return file, os.WriteFile(file, append(b, '\n'), 0o600)
+}
+
+// WriteTable prints the rows as an aligned table, followed by the per-key
+// growth of each phase.
+func WriteTable(w io.Writer, rows []Row) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\trequests\tmin\treq ratio\tms/key\tpeak RSS MiB\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%s\t\n",
+			r.N, r.Phase, r.Seconds, r.TerraformFloorSeconds, r.ServerFloorSeconds, r.Ratio,
+			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), r.MsPerKey, mibOrNA(r.PeakRSSBytes))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	growth := Growth(rows)
+	if len(growth) == 0 {
+		return nil
+	}
+	fmt.Fprint(w, "\nper-key cost at the largest N / at the smallest N (≤ 1: at most linear):")
+	for _, p := range Phases {
+		if g, ok := growth[p]; ok {
+			fmt.Fprintf(w, "  %s %.2f", p, g)
+		}
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+func intOrNA(v *int) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.Itoa(*v)
+}
+
+func floatOrNA(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*v, 'f', 2, 64)
+}
+
+func mibOrNA(v *int64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(float64(*v)/(1<<20), 'f', 1, 64)
+}

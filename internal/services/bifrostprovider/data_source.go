@@ -1,0 +1,100 @@
+package bifrostprovider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
+
+var _ datasource.DataSourceWithConfigure = (*providerDataSource)(nil)
+
+type providerDataSource struct {
+	client *bifrost.Client
+}
+
+// NewDataSource returns the bifrost_provider data source.
+func NewDataSource() datasource.DataSource { return &providerDataSource{} }
+
+func (d *providerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_provider"
+}
+
+func (d *providerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// Schema is the resource's, read-only but for the name, so that the two
+// cannot drift apart.
+func (d *providerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	var rs resource.SchemaResponse
+	(&providerResource{}).Schema(ctx, resource.SchemaRequest{}, &rs)
+	attrs := map[string]dsschema.Attribute{}
+	for name, a := range rs.Schema.Attributes {
+		attrs[name] = computedAttribute(a)
+	}
+	attrs["name"] = dsschema.StringAttribute{
+		MarkdownDescription: "The provider's name (a built-in type such as `openai`, or a custom provider's name).",
+		Required:            true,
+		Validators: []validator.String{stringvalidator.RegexMatches(providerNameRe,
+			"must be letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters")},
+	}
+	resp.Schema = dsschema.Schema{
+		MarkdownDescription: "Reads a Bifrost provider (an upstream LLM API) and its settings, by name.",
+		Attributes:          attrs,
+	}
+}
+
+// computedAttribute is the read-only data source form of a resource attribute.
+func computedAttribute(a schema.Attribute) dsschema.Attribute {
+	desc := a.GetMarkdownDescription()
+	switch a := a.(type) {
+	case schema.StringAttribute:
+		return dsschema.StringAttribute{MarkdownDescription: desc, Computed: true, Sensitive: a.Sensitive}
+	case schema.Int64Attribute:
+		return dsschema.Int64Attribute{MarkdownDescription: desc, Computed: true}
+	case schema.BoolAttribute:
+		return dsschema.BoolAttribute{MarkdownDescription: desc, Computed: true}
+	case schema.MapAttribute:
+		return dsschema.MapAttribute{MarkdownDescription: desc, Computed: true, ElementType: a.ElementType}
+	case schema.SetAttribute:
+		return dsschema.SetAttribute{MarkdownDescription: desc, Computed: true, ElementType: a.ElementType}
+	case schema.SingleNestedAttribute:
+		nested := map[string]dsschema.Attribute{}
+		for name, n := range a.Attributes {
+			nested[name] = computedAttribute(n)
+		}
+		return dsschema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true, Attributes: nested}
+	}
+	panic(fmt.Sprintf("bifrost_provider data source: no read-only form for %T", a))
+}
+
+func (d *providerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config providerFields
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := config.Name.ValueString()
+	got, err := d.client.GetProvider(ctx, name)
+	if bifrost.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Provider not found",
+			fmt.Sprintf("Bifrost has no provider named %q.\n\n%s", name, apiErrorDetail(err)))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the provider", apiErrorDetail(err))
+		return
+	}
+	fields, diags := flattenProvider(ctx, got, providerFields{})
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, fields)...)
+}
