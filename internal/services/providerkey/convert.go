@@ -119,12 +119,12 @@ func deref(s *bifrost.SecretVar) bifrost.SecretVar {
 
 // flattenSecret turns what the server returned for a secret-wrapper field
 // into state, given the value Terraform last knew (known). The server only
-// returns a mask (clear: the value itself, as for azure api_version), so the
+// returns a mask (inClear: the value itself, as for azure api_version), so the
 // known value is kept while it is consistent with the server's answer; when
 // it is not (a rotation or a switch of reference outside Terraform), the
 // server's reference or mask becomes the state, and the next plan shows the
 // difference.
-func flattenSecret(known types.String, got *bifrost.SecretVar, clear bool) types.String {
+func flattenSecret(known types.String, got *bifrost.SecretVar, inClear bool) types.String {
 	if got == nil {
 		got = &bifrost.SecretVar{}
 	}
@@ -146,7 +146,7 @@ func flattenSecret(known types.String, got *bifrost.SecretVar, clear bool) types
 		if ref == k {
 			return known
 		}
-	} else if ref == "" && (got.Value == k || (!clear && got.Value == bifrost.Mask(k))) {
+	} else if ref == "" && (got.Value == k || (!inClear && got.Value == bifrost.Mask(k))) {
 		return known
 	}
 	if ref != "" {

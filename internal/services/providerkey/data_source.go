@@ -28,39 +28,35 @@ type keyDataSource struct {
 // NewDataSource returns the bifrost_provider_key data source.
 func NewDataSource() datasource.DataSource { return &keyDataSource{} }
 
-// keyDataSourceModel is the state of the bifrost_provider_key data source.
-type keyDataSourceModel struct {
-	ProviderName types.String `tfsdk:"provider_name"`
-	keyDataModel
-}
-
 func (d *keyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_provider_key"
 }
 
 func (d *keyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs, diags := keyDataAttributes(ctx)
+	view, diags := newKeyView(ctx)
 	resp.Diagnostics.Append(diags...)
-	attrs["provider_name"] = schema.StringAttribute{
-		MarkdownDescription: "The Bifrost provider the key belongs to (`openai`, `azure`, ... or a custom provider's name).",
-		Required:            true,
-		Validators:          []validator.String{providerNameValidator{}},
-	}
-	attrs["id"] = schema.StringAttribute{
-		MarkdownDescription: "The id of the key to read. Exactly one of `id` and `name` must be set.",
-		Optional:            true,
-		Computed:            true,
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
-	attrs["name"] = schema.StringAttribute{
-		MarkdownDescription: "The name of the key to read. Exactly one of `id` and `name` must be set.",
-		Optional:            true,
-		Computed:            true,
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one key of a Bifrost provider, by id or by name. Secrets are shown only as Bifrost returns them: masked.",
-		Attributes:          attrs,
+		MarkdownDescription: "Reads one key of a Bifrost provider, by id or by name, with every attribute of the `bifrost_provider_key` resource " +
+			"but the write-only ones. Secrets are shown only as Bifrost returns them: masked.",
+		Attributes: view.attributes(map[string]schema.Attribute{
+			"provider_name": schema.StringAttribute{
+				MarkdownDescription: "The Bifrost provider the key belongs to (`openai`, `azure`, ... or a custom provider's name).",
+				Required:            true,
+				Validators:          []validator.String{providerNameValidator{}},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The id of the key to read. Exactly one of `id` and `name` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The name of the key to read. Exactly one of `id` and `name` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		}),
 	}
 }
 
@@ -75,50 +71,54 @@ func (d *keyDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 }
 
 func (d *keyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg keyDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	var provider, id, name types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("provider_name"), &provider)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &name)...)
+	view, diags := newKeyView(ctx)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	provider := cfg.ProviderName.ValueString()
+	key, diags := d.find(ctx, provider.ValueString(), id, name)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	values, diags := view.values(ctx, key, provider.ValueString())
+	resp.Diagnostics.Append(diags...)
+	for attrName, v := range values {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrName), v)...)
+	}
+}
 
-	var key *bifrost.Key
-	if !cfg.ID.IsNull() {
-		id := cfg.ID.ValueString()
-		got, err := d.client.GetKey(ctx, provider, id)
-		if bifrost.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Provider key not found",
-				fmt.Sprintf("Provider %q has no key with id %q (or the provider does not exist). Bifrost said: %s", provider, id, err))
-			return
+// find reads the key with the given id or, when id is null, the given name.
+func (d *keyDataSource) find(ctx context.Context, provider string, id, name types.String) (*bifrost.Key, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !id.IsNull() {
+		key, err := d.client.GetKey(ctx, provider, id.ValueString())
+		switch {
+		case bifrost.IsNotFound(err):
+			diags.AddAttributeError(path.Root("id"), "Provider key not found",
+				fmt.Sprintf("Provider %q has no key with id %q (or the provider does not exist). Bifrost said: %s", provider, id.ValueString(), err))
+		case err != nil:
+			diags.AddError("Cannot read the provider key", err.Error())
 		}
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot read the provider key", err.Error())
-			return
-		}
-		key = got
-	} else {
-		name := cfg.Name.ValueString()
-		keys, err := d.client.ListKeys(ctx, provider)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot list the provider's keys", fmt.Sprintf("Listing the keys of provider %q: %s", provider, err))
-			return
-		}
-		for i := range keys {
-			if keys[i].Name == name {
-				key = &keys[i]
-				break
-			}
-		}
-		if key == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Provider key not found",
-				fmt.Sprintf("Provider %q has no key named %q (%d keys listed).", provider, name, len(keys)))
-			return
+		return key, diags
+	}
+	keys, err := d.client.ListKeys(ctx, provider)
+	if err != nil {
+		diags.AddError("Cannot list the provider's keys", fmt.Sprintf("Listing the keys of provider %q: %s", provider, err))
+		return nil, diags
+	}
+	for i := range keys {
+		if keys[i].Name == name.ValueString() {
+			return &keys[i], diags
 		}
 	}
-
-	data, diags := keyData(ctx, key, provider)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, keyDataSourceModel{ProviderName: cfg.ProviderName, keyDataModel: data})...)
+	diags.AddAttributeError(path.Root("name"), "Provider key not found",
+		fmt.Sprintf("Provider %q has no key named %q (%d keys listed).", provider, name.ValueString(), len(keys)))
+	return nil, diags
 }
 
 // configuredClient is the Bifrost client of the provider's Configure (nil

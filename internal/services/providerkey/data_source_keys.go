@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -23,11 +24,11 @@ func NewKeysDataSource() datasource.DataSource { return &keysDataSource{} }
 
 // keysDataSourceModel is the state of the bifrost_provider_keys data source.
 type keysDataSourceModel struct {
-	ProviderName types.String   `tfsdk:"provider_name"`
-	NameRegex    types.String   `tfsdk:"name_regex"`
-	Enabled      types.Bool     `tfsdk:"enabled"`
-	Keys         []keyDataModel `tfsdk:"keys"`
-	IDs          []string       `tfsdk:"ids"`
+	ProviderName types.String `tfsdk:"provider_name"`
+	NameRegex    types.String `tfsdk:"name_regex"`
+	Enabled      types.Bool   `tfsdk:"enabled"`
+	Keys         types.List   `tfsdk:"keys"`
+	IDs          []string     `tfsdk:"ids"`
 }
 
 func (d *keysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -35,7 +36,7 @@ func (d *keysDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 }
 
 func (d *keysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	keyAttrs, diags := keyDataAttributes(ctx)
+	view, diags := newKeyView(ctx)
 	resp.Diagnostics.Append(diags...)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the keys of a Bifrost provider, optionally filtered by name and enabled state. " +
@@ -57,9 +58,9 @@ func (d *keysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 				Optional:            true,
 			},
 			"keys": schema.ListNestedAttribute{
-				MarkdownDescription: "The selected keys, in Bifrost's order (creation order), with the same attributes as the `bifrost_provider_key` data source.",
+				MarkdownDescription: "The selected keys, in Bifrost's order (creation order), with the attributes of the `bifrost_provider_key` data source.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: keyAttrs},
+				NestedObject:        schema.NestedAttributeObject{Attributes: view.attributes(nil)},
 			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the selected keys, in the order of `keys`.",
@@ -91,12 +92,26 @@ func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		resp.Diagnostics.AddError("Invalid name_regex", err.Error())
 		return
 	}
-	m.Keys, m.IDs = make([]keyDataModel, 0, len(keys)), make([]string, 0, len(keys))
-	for i := range keys {
-		k, diags := keyData(ctx, &keys[i], provider)
-		resp.Diagnostics.Append(diags...)
-		m.Keys = append(m.Keys, k)
-		m.IDs = append(m.IDs, keys[i].ID)
+	view, diags := newKeyView(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
+	objectType := view.objectType()
+	objects, ids := make([]attr.Value, 0, len(keys)), make([]string, 0, len(keys))
+	for i := range keys {
+		values, diags := view.values(ctx, &keys[i], provider)
+		resp.Diagnostics.Append(diags...)
+		object, diags := types.ObjectValue(objectType.AttrTypes, values)
+		resp.Diagnostics.Append(diags...)
+		objects = append(objects, object)
+		ids = append(ids, keys[i].ID)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.Keys, diags = types.ListValue(objectType, objects)
+	m.IDs = ids
+	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

@@ -6,178 +6,170 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 // This file holds what the two data sources (bifrost_provider_key and
-// bifrost_provider_keys) and the list resource share: the read-only model of
-// a key, its schema, and the key filters.
+// bifrost_provider_keys) and the list resource share: the read-only view of
+// a key, the key filters, and the import-like flattening of a key.
 
-// keyDataModel is one key as the data sources show it. The provider-specific
-// configs reuse the resource's models, and their schema is derived from the
-// resource's blocks (configAttributes), so the data sources follow the
-// resource when a field is added.
-type keyDataModel struct {
-	ID                types.String  `tfsdk:"id"`
-	Name              types.String  `tfsdk:"name"`
-	Value             types.String  `tfsdk:"value"`
-	ValueEnvVar       types.String  `tfsdk:"value_env_var"`
-	ValueFromEnv      types.Bool    `tfsdk:"value_from_env"`
-	Weight            types.Float64 `tfsdk:"weight"`
-	Enabled           types.Bool    `tfsdk:"enabled"`
-	UseForBatchAPI    types.Bool    `tfsdk:"use_for_batch_api"`
-	Models            types.Set     `tfsdk:"models"`
-	BlacklistedModels types.Set     `tfsdk:"blacklisted_models"`
-	Aliases           types.Map     `tfsdk:"aliases"`
-
-	AzureKeyConfig     *azureModel     `tfsdk:"azure_key_config"`
-	VertexKeyConfig    *vertexModel    `tfsdk:"vertex_key_config"`
-	BedrockKeyConfig   *bedrockModel   `tfsdk:"bedrock_key_config"`
-	VLLMKeyConfig      *vllmModel      `tfsdk:"vllm_key_config"`
-	OllamaKeyConfig    *urlModel       `tfsdk:"ollama_key_config"`
-	SGLKeyConfig       *urlModel       `tfsdk:"sgl_key_config"`
-	ReplicateKeyConfig *replicateModel `tfsdk:"replicate_key_config"`
-
-	ConfigHash  types.String `tfsdk:"config_hash"`
-	Status      types.String `tfsdk:"status"`
-	Description types.String `tfsdk:"description"`
+// keyView is a key as the data sources show it: every attribute of the
+// bifrost_provider_key resource but the write-only ones and timeouts, all
+// computed, with the names, types and sensitivity of the resource's schema
+// (its blocks become nested attributes). It is derived from that schema and
+// filled by the resource's flattening, so the data sources follow the
+// resource when an attribute or a provider-specific block is added.
+type keyView struct {
+	resource rschema.Schema
+	attrs    map[string]schema.Attribute
 }
 
-// keyData converts a key read from Bifrost with the resource's own
-// flattening (as an import would read it). Only value differs: the data
-// sources show the mask Bifrost returns even for a reference, which
-// value_env_var then names.
-func keyData(ctx context.Context, k *bifrost.Key, provider string) (keyDataModel, diag.Diagnostics) {
-	m, diags := flattenKey(ctx, k, provider, keyModel{})
-	value := types.StringNull()
-	if k.Value.Value != "" {
-		value = types.StringValue(k.Value.Value)
-	}
-	return keyDataModel{
-		ID:                 m.ID,
-		Name:               m.Name,
-		Value:              value,
-		ValueEnvVar:        m.ValueEnvVar,
-		ValueFromEnv:       m.ValueFromEnv,
-		Weight:             m.Weight,
-		Enabled:            m.Enabled,
-		UseForBatchAPI:     m.UseForBatchAPI,
-		Models:             m.Models,
-		BlacklistedModels:  m.BlacklistedModels,
-		Aliases:            m.Aliases,
-		AzureKeyConfig:     m.AzureKeyConfig,
-		VertexKeyConfig:    m.VertexKeyConfig,
-		BedrockKeyConfig:   m.BedrockKeyConfig,
-		VLLMKeyConfig:      m.VLLMKeyConfig,
-		OllamaKeyConfig:    m.OllamaKeyConfig,
-		SGLKeyConfig:       m.SGLKeyConfig,
-		ReplicateKeyConfig: m.ReplicateKeyConfig,
-		ConfigHash:         m.ConfigHash,
-		Status:             m.Status,
-		Description:        m.Description,
-	}, diags
-}
+// hiddenAttributes are the resource attributes the data sources do not show.
+var hiddenAttributes = map[string]bool{"value_wo": true, "value_wo_version": true, "timeouts": true}
 
-// keyDataAttributes is the schema of keyDataModel: every attribute computed.
-func keyDataAttributes(ctx context.Context) (map[string]schema.Attribute, diag.Diagnostics) {
-	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
-			MarkdownDescription: "The key id.",
-			Computed:            true,
-		},
-		"name": schema.StringAttribute{
-			MarkdownDescription: "The key name (unique across all providers).",
-			Computed:            true,
-		},
-		"value": schema.StringAttribute{
-			MarkdownDescription: "The API key as Bifrost returns it: masked (first 4 + 24 `*` + last 4 characters; " +
-				"values of 8 characters or fewer entirely `*`), never the secret. For a reference, the mask of the value Bifrost resolved.",
-			Computed:  true,
-			Sensitive: true,
-		},
-		"value_env_var": schema.StringAttribute{
-			MarkdownDescription: "The reference (`env.NAME`) Bifrost resolves the key from, or empty for a literal.",
-			Computed:            true,
-		},
-		"value_from_env": schema.BoolAttribute{
-			MarkdownDescription: "Whether Bifrost resolves the key from a reference.",
-			Computed:            true,
-		},
-		"weight": schema.Float64Attribute{
-			MarkdownDescription: "Load-balancing weight among the provider's keys.",
-			Computed:            true,
-		},
-		"enabled": schema.BoolAttribute{
-			MarkdownDescription: "Whether Bifrost uses the key.",
-			Computed:            true,
-		},
-		"use_for_batch_api": schema.BoolAttribute{
-			MarkdownDescription: "Whether the key may be used for batch API calls.",
-			Computed:            true,
-		},
-		"models": schema.SetAttribute{
-			MarkdownDescription: "Models the key may serve (`[\"*\"]`: all).",
-			ElementType:         types.StringType,
-			Computed:            true,
-		},
-		"blacklisted_models": schema.SetAttribute{
-			MarkdownDescription: "Models the key must not serve (`[\"*\"]`: all).",
-			ElementType:         types.StringType,
-			Computed:            true,
-		},
-		"aliases": schema.MapAttribute{
-			MarkdownDescription: "Model name → provider-specific identifier (deployment name, inference profile, fine-tune id); null when none.",
-			ElementType:         types.StringType,
-			Computed:            true,
-		},
-		"config_hash": schema.StringAttribute{
-			MarkdownDescription: "Hash Bifrost keeps of the config.json version of the key (empty for keys created through the API).",
-			Computed:            true,
-		},
-		"status": schema.StringAttribute{
-			MarkdownDescription: "Result of Bifrost's model discovery after the last write of a key of this provider.",
-			Computed:            true,
-		},
-		"description": schema.StringAttribute{
-			MarkdownDescription: "Bifrost's explanation of `status`.",
-			Computed:            true,
-		},
-	}
-	configs, diags := configAttributes(ctx)
-	for name, a := range configs {
-		attrs[name] = a
-	}
-	return attrs, diags
+// viewDescriptions replace, for the data sources, the resource descriptions
+// that speak of configuring an attribute.
+var viewDescriptions = map[string]string{
+	"id":            "The key id.",
+	"provider_name": "The Bifrost provider the key belongs to.",
+	"name":          "The key name (unique across all providers).",
+	"value": "The API key as Bifrost returns it: masked (first 4 + 24 `*` + last 4 characters; values of 8 characters " +
+		"or fewer entirely `*`), never the secret. For a reference, the mask of the value Bifrost resolved (see `value_env_var`).",
+	"weight":             "Load-balancing weight among the provider's keys.",
+	"enabled":            "Whether Bifrost uses the key.",
+	"use_for_batch_api":  "Whether the key may be used for batch API calls.",
+	"models":             "Models the key may serve (`[\"*\"]`: all).",
+	"blacklisted_models": "Models the key must not serve (`[\"*\"]`: all).",
+	"aliases":            "Model name → provider-specific identifier (deployment name, inference profile, fine-tune id); null when none.",
 }
 
 // configFieldNote replaces, in the descriptions of the secret-wrapper
-// fields, the resource's note about writing them.
+// fields of the provider-specific blocks, the resource's note about writing
+// them.
 const configFieldNote = " The `env.NAME` reference when Bifrost resolves the field from one; otherwise the value as Bifrost returns it, masked except where noted."
 
-// configAttributes returns the resource's provider-specific blocks
-// (azure_key_config, bedrock_key_config, ...) as computed nested attributes
-// (null when the key has no such config), keeping their names, descriptions
-// and sensitivity. Every block but timeouts is one.
-func configAttributes(ctx context.Context) (map[string]schema.Attribute, diag.Diagnostics) {
+func newKeyView(ctx context.Context) (keyView, diag.Diagnostics) {
 	var rs resource.SchemaResponse
 	(&keyResource{}).Schema(ctx, resource.SchemaRequest{}, &rs)
 	diags := rs.Diagnostics
-	out := map[string]schema.Attribute{}
-	for name, b := range rs.Schema.Blocks {
-		if name != "timeouts" {
-			out[name] = computedBlock(name, b, &diags)
+	v := keyView{resource: rs.Schema, attrs: map[string]schema.Attribute{}}
+	for name, a := range rs.Schema.Attributes {
+		if !hiddenAttributes[name] {
+			v.attrs[name] = computedAttribute(name, a, viewDescriptions[name], &diags)
 		}
+	}
+	for name, b := range rs.Schema.Blocks {
+		if !hiddenAttributes[name] {
+			v.attrs[name] = computedBlock(name, b, &diags)
+		}
+	}
+	return v, diags
+}
+
+// attributes returns the view's schema, with the given attributes replacing
+// the computed ones (for the data source's own arguments).
+func (v keyView) attributes(replace map[string]schema.Attribute) map[string]schema.Attribute {
+	out := make(map[string]schema.Attribute, len(v.attrs))
+	for name, a := range v.attrs {
+		out[name] = a
+	}
+	for name, a := range replace {
+		out[name] = a
+	}
+	return out
+}
+
+// objectType is the type of one key of the view.
+func (v keyView) objectType() types.ObjectType {
+	t := types.ObjectType{AttrTypes: map[string]attr.Type{}}
+	for name, a := range v.attrs {
+		t.AttrTypes[name] = a.GetType()
+	}
+	return t
+}
+
+// values returns the view's attribute values for a key read from Bifrost:
+// those an import of the key would read, except value, which is the mask
+// Bifrost returns even for a reference.
+func (v keyView) values(ctx context.Context, k *bifrost.Key, provider string) (map[string]attr.Value, diag.Diagnostics) {
+	m, diags := importedKey(ctx, v.resource, k, provider)
+	state := tfsdk.State{Schema: v.resource, Raw: tftypes.NewValue(v.resource.Type().TerraformType(ctx), nil)}
+	diags.Append(state.Set(ctx, m)...)
+	out := make(map[string]attr.Value, len(v.attrs))
+	for name := range v.attrs {
+		var val attr.Value
+		diags.Append(state.GetAttribute(ctx, path.Root(name), &val)...)
+		out[name] = val
+	}
+	out["value"] = types.StringNull()
+	if k.Value.Value != "" {
+		out["value"] = types.StringValue(k.Value.Value)
 	}
 	return out, diags
 }
 
+// importedKey is the resource's state for a key read from Bifrost with no
+// prior state, as an import reads it: secrets are their masks or their
+// references. The timeouts of an empty prior have no attribute types, so
+// they are set to a null of the schema's timeouts type.
+func importedKey(ctx context.Context, s interface {
+	TypeAtPath(context.Context, path.Path) (attr.Type, diag.Diagnostics)
+}, k *bifrost.Key, provider string) (keyModel, diag.Diagnostics) {
+	m, diags := flattenKey(ctx, k, provider, keyModel{})
+	t, d := s.TypeAtPath(ctx, path.Root("timeouts"))
+	diags.Append(d...)
+	tt, ok := t.(attr.TypeWithAttributeTypes)
+	if !ok {
+		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The timeouts attribute of bifrost_provider_key has type %T. Please report this issue to the provider developers.", t))
+		return m, diags
+	}
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(tt.AttributeTypes())}
+	return m, diags
+}
+
+// computedAttribute turns a resource attribute into a computed data source
+// attribute of the same type and sensitivity; description, when set,
+// replaces the resource's.
+func computedAttribute(name string, a rschema.Attribute, description string, diags *diag.Diagnostics) schema.Attribute {
+	desc, sensitive := a.GetMarkdownDescription(), a.IsSensitive()
+	if d, ok := strings.CutSuffix(desc, secretFieldNote); ok {
+		desc = d + configFieldNote
+	}
+	if description != "" {
+		desc = description
+	}
+	switch a := a.(type) {
+	case rschema.StringAttribute:
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive}
+	case rschema.BoolAttribute:
+		return schema.BoolAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive}
+	case rschema.Float64Attribute:
+		return schema.Float64Attribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive}
+	case rschema.ListAttribute:
+		return schema.ListAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive, ElementType: a.ElementType}
+	case rschema.SetAttribute:
+		return schema.SetAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive, ElementType: a.ElementType}
+	case rschema.MapAttribute:
+		return schema.MapAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive, ElementType: a.ElementType}
+	}
+	diags.AddError("Unsupported attribute in the data source schema", fmt.Sprintf("Attribute %s of bifrost_provider_key is a %T, which the data sources cannot show yet. Please report this issue to the provider developers.", name, a))
+	return nil
+}
+
+// computedBlock turns a resource block into a computed nested attribute
+// (null when the key has no such block).
 func computedBlock(name string, b rschema.Block, diags *diag.Diagnostics) schema.Attribute {
 	switch b := b.(type) {
 	case rschema.SingleNestedBlock:
@@ -202,20 +194,7 @@ func computedBlock(name string, b rschema.Block, diags *diag.Diagnostics) schema
 func computedAttributes(parent string, attrs map[string]rschema.Attribute, blocks map[string]rschema.Block, diags *diag.Diagnostics) map[string]schema.Attribute {
 	out := map[string]schema.Attribute{}
 	for name, a := range attrs {
-		desc, sensitive := a.GetMarkdownDescription(), a.IsSensitive()
-		if d, ok := strings.CutSuffix(desc, secretFieldNote); ok {
-			desc = d + configFieldNote
-		}
-		switch a := a.(type) {
-		case rschema.StringAttribute:
-			out[name] = schema.StringAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive}
-		case rschema.BoolAttribute:
-			out[name] = schema.BoolAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive}
-		case rschema.ListAttribute:
-			out[name] = schema.ListAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive, ElementType: a.ElementType}
-		default:
-			diags.AddError("Unsupported attribute in the data source schema", fmt.Sprintf("Attribute %s.%s of bifrost_provider_key is a %T, which the data sources cannot show yet. Please report this issue to the provider developers.", parent, name, a))
-		}
+		out[name] = computedAttribute(parent+"."+name, a, "", diags)
 	}
 	for name, b := range blocks {
 		out[name] = computedBlock(parent+"."+name, b, diags)

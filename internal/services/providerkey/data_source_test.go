@@ -125,8 +125,8 @@ data "bifrost_provider_key" "test" {
 }
 
 // TestAccProviderKeyDataSource_providerConfigs reads keys of every provider
-// type created by the resource, and checks that the data source shows each
-// provider-specific field as Bifrost masks it.
+// type created by the resource, and checks that the data source shows every
+// attribute of the resource, the secrets as Bifrost masks them.
 func TestAccProviderKeyDataSource_providerConfigs(t *testing.T) {
 	tg := acctest.New(t, emulator.Options{})
 	bodies := map[string]string{
@@ -200,7 +200,7 @@ data "bifrost_provider_key" %[1]q {
   id            = bifrost_provider_key.%[1]s.id
 }
 `, provider, acctest.Name("ds-"+provider), body)
-		checks = append(checks, checkConfigShown("data.bifrost_provider_key."+provider, "bifrost_provider_key."+provider))
+		checks = append(checks, checkShownAsImported("data.bifrost_provider_key."+provider, "bifrost_provider_key."+provider))
 	}
 	sensitive := func(provider, config, field string) statecheck.StateCheck {
 		return statecheck.ExpectSensitiveValue("data.bifrost_provider_key."+provider, tfjsonpath.New(config).AtMapKey(field))
@@ -230,40 +230,47 @@ data "bifrost_provider_key" %[1]q {
 // clearFields are the provider-specific fields Bifrost returns in clear;
 // it masks every other one (references aside).
 var clearFields = map[string]bool{
-	"api_version": true, "scopes": true, "model_name": true, "use_deployments_endpoint": true,
+	"api_version": true, "scopes": true, "model_name": true, "use_deployments_endpoint": true, "force_single_region": true,
 	"bucket_name": true, "prefix": true, "is_default": true,
 }
 
-// checkConfigShown compares the provider-specific configs of a data source
-// with those of the resource that wrote the key: each field must be the
-// resource's value when in clearFields or a reference, and its mask
-// otherwise; and the data source must show no field the resource lacks.
-func checkConfigShown(dsAddr, resAddr string) resource.TestCheckFunc {
+// checkShownAsImported compares a data source with the resource that wrote
+// the key (with literal secrets): the data source must show every attribute
+// of the resource but the write-only ones and timeouts, each equal to the
+// resource's, except value and the provider-specific fields not in
+// clearFields, which must be the resource's value masked (or, for a field,
+// the reference); and it must show nothing else.
+func checkShownAsImported(dsAddr, resAddr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		ds, res := s.RootModule().Resources[dsAddr], s.RootModule().Resources[resAddr]
 		if ds == nil || res == nil {
 			return fmt.Errorf("%s or %s not in state", dsAddr, resAddr)
 		}
-		compared := 0
+		configs := 0
 		for k, v := range res.Primary.Attributes {
-			if !strings.Contains(k, "_key_config.") {
-				continue
-			}
+			top, _, nested := strings.Cut(k, ".")
 			want := v
-			if !isCount(k) && !clearFields[fieldOf(k)] && !bifrost.IsReference(v) {
+			switch {
+			case top == "value_wo" || top == "value_wo_version" || top == "timeouts" || top == "%":
+				continue
+			case top == "value":
 				want = bifrost.Mask(v)
+			case strings.HasSuffix(top, "_key_config") && nested:
+				configs++
+				if !isCount(k) && !clearFields[fieldOf(k)] && !bifrost.IsReference(v) {
+					want = bifrost.Mask(v)
+				}
 			}
 			if got, ok := ds.Primary.Attributes[k]; !ok || got != want {
 				return fmt.Errorf("%s: %s = %q (present: %t), want %q", dsAddr, k, got, ok, want)
 			}
-			compared++
 		}
 		for k := range ds.Primary.Attributes {
-			if _, ok := res.Primary.Attributes[k]; strings.Contains(k, "_key_config.") && !ok {
+			if _, ok := res.Primary.Attributes[k]; !ok && k != "%" {
 				return fmt.Errorf("%s: %s is not in the resource %s", dsAddr, k, resAddr)
 			}
 		}
-		if compared == 0 {
+		if configs == 0 {
 			return fmt.Errorf("%s: no provider-specific field to compare", resAddr)
 		}
 		return nil

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -104,19 +102,12 @@ func (l *keyListResource) List(ctx context.Context, req list.ListRequest, stream
 }
 
 // setListedResource fills the resource object of a listed key with the
-// resource's own flattening from an empty prior state. The zero timeouts
-// value of that prior has no attribute types, so it is replaced with a null
-// of the schema's timeouts type.
+// state an import of the key would read.
 func setListedResource(ctx context.Context, res *tfsdk.Resource, k *bifrost.Key, provider string) diag.Diagnostics {
-	m, diags := flattenKey(ctx, k, provider, keyModel{})
-	t, d := res.Schema.TypeAtPath(ctx, path.Root("timeouts"))
-	diags.Append(d...)
-	tt, ok := t.(attr.TypeWithAttributeTypes)
-	if !ok {
-		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The timeouts attribute of bifrost_provider_key has type %T. Please report this issue to the provider developers.", t))
+	m, diags := importedKey(ctx, res.Schema, k, provider)
+	if diags.HasError() {
 		return diags
 	}
-	m.Timeouts = timeouts.Value{Object: types.ObjectNull(tt.AttributeTypes())}
 	diags.Append(res.Set(ctx, m)...)
 	return diags
 }

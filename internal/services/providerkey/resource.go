@@ -76,6 +76,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	r.checkServerVersion(ctx, req, resp)
 	var value, valueWO types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value"), &value)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &valueWO)...)
@@ -95,7 +96,6 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_env_var"), types.StringValue(ref))...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_from_env"), types.BoolValue(ref != ""))...)
-	r.checkServerVersion(ctx, req, resp)
 }
 
 // v2Attributes are the attributes only Bifrost ≥ 2.0 knows. Older servers
