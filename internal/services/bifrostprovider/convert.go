@@ -105,12 +105,12 @@ func flattenSecret(known types.String, got *bifrost.SecretVar) types.String {
 	switch {
 	case answer == "":
 		return types.StringNull()
+	case got.Ref == "" && isPlaceholder(answer):
+		// A placeholder tells nothing about the value (null on import).
+		return known
 	case known.IsNull() || known.IsUnknown():
 		return types.StringValue(answer)
 	case answer == known.ValueString() || answer == bifrost.Mask(known.ValueString()):
-		return known
-	case got.Ref == "" && isPlaceholder(answer):
-		// A placeholder tells nothing about the value.
 		return known
 	}
 	return types.StringValue(answer)

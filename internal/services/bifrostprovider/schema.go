@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // Bifrost's defaults for a provider created without network_config or
@@ -70,13 +69,13 @@ var requestTypes = []string{
 // proxyTypes are the values of proxy_config.type.
 var proxyTypes = []string{"none", "http", "socks5", "environment"}
 
-const secretNote = " Accepts a literal or an `env.NAME` reference that Bifrost resolves in its own environment."
+const envRefNote = " Accepts a literal or an `env.NAME` reference that Bifrost resolves in its own environment."
 
 func networkAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"base_url": schema.StringAttribute{
-			MarkdownDescription: "Base URL of the upstream API, replacing the provider type's default (required for custom providers " +
-				"and for self-hosted types such as ollama). An `http://` or `https://` URL.",
+			MarkdownDescription: "Base URL of the upstream API, replacing the provider type's default (what custom providers " +
+				"and self-hosted types such as ollama or vllm usually need). An `http://` or `https://` URL.",
 			Optional:   true,
 			Validators: []validator.String{httpURLValidator{}},
 		},
@@ -133,7 +132,7 @@ func networkAttributes() map[string]schema.Attribute {
 			Default:             booldefault.StaticBool(false),
 		},
 		"ca_cert_pem": schema.StringAttribute{
-			MarkdownDescription: "PEM-encoded CA certificate Bifrost trusts for the upstream (self-signed or private CA)." + secretNote,
+			MarkdownDescription: "PEM-encoded CA certificate Bifrost trusts for the upstream (self-signed or private CA)." + envRefNote,
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
@@ -165,24 +164,24 @@ func proxyAttributes() map[string]schema.Attribute {
 			Validators:          []validator.String{stringvalidator.OneOf(proxyTypes...)},
 		},
 		"url": schema.StringAttribute{
-			MarkdownDescription: "Proxy URL (required for `http` and `socks5`)." + secretNote,
+			MarkdownDescription: "Proxy URL (required for `http` and `socks5`)." + envRefNote,
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"username": schema.StringAttribute{
-			MarkdownDescription: "Proxy user name." + secretNote,
+			MarkdownDescription: "Proxy user name." + envRefNote,
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"password": schema.StringAttribute{
-			MarkdownDescription: "Proxy password." + secretNote + " Newer Bifrost versions return it as `<REDACTED>`: " +
+			MarkdownDescription: "Proxy password." + envRefNote + " Newer Bifrost versions return it as `<REDACTED>`: " +
 				"the configured value is then kept, and a change made outside Terraform cannot be detected.",
 			Optional:   true,
 			Sensitive:  true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"ca_cert_pem": schema.StringAttribute{
-			MarkdownDescription: "PEM-encoded CA certificate to trust for TLS through the proxy." + secretNote,
+			MarkdownDescription: "PEM-encoded CA certificate to trust for TLS through the proxy." + envRefNote,
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
@@ -238,14 +237,18 @@ func openAIAttributes() map[string]schema.Attribute {
 	}
 }
 
-// objectTypeOf is the object type of a nested attribute set.
-func objectTypeOf(attrs map[string]schema.Attribute) basetypes.ObjectType {
-	return schema.SingleNestedAttribute{Attributes: attrs}.GetType().(basetypes.ObjectType)
+// attrTypes are the types of a nested attribute set's attributes.
+func attrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {
+	out := make(map[string]attr.Type, len(attrs))
+	for name, a := range attrs {
+		out[name] = a.GetType()
+	}
+	return out
 }
 
 // networkDefault is network_config when the configuration leaves it out.
 func networkDefault() types.Object {
-	return types.ObjectValueMust(objectTypeOf(networkAttributes()).AttrTypes, map[string]attr.Value{
+	return types.ObjectValueMust(attrTypes(networkAttributes()), map[string]attr.Value{
 		"base_url":                           types.StringNull(),
 		"extra_headers":                      types.MapNull(types.StringType),
 		"default_request_timeout_in_seconds": types.Int64Value(defaultTimeoutSeconds),
@@ -260,7 +263,7 @@ func networkDefault() types.Object {
 }
 
 func concurrencyDefault() types.Object {
-	return types.ObjectValueMust(objectTypeOf(concurrencyAttributes()).AttrTypes, map[string]attr.Value{
+	return types.ObjectValueMust(attrTypes(concurrencyAttributes()), map[string]attr.Value{
 		"concurrency": types.Int64Value(defaultConcurrency),
 		"buffer_size": types.Int64Value(defaultBufferSize),
 	})

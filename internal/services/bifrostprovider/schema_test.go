@@ -141,6 +141,7 @@ func TestFlattenSecret(t *testing.T) {
 		{"reference kept", types.StringValue("env.PW"), &bifrost.SecretVar{Value: "resolved", Ref: "env.PW", FromEnv: true}, types.StringValue("env.PW")},
 		{"literal replaced by a reference", known, &bifrost.SecretVar{Ref: "env.PW", FromEnv: true}, types.StringValue("env.PW")},
 		{"import", types.StringNull(), &bifrost.SecretVar{Value: "clear"}, types.StringValue("clear")},
+		{"import, placeholder", types.StringNull(), &bifrost.SecretVar{Value: "<REDACTED>"}, types.StringNull()},
 	} {
 		if got := flattenSecret(tc.known, tc.got); !got.Equal(tc.want) {
 			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
