@@ -59,7 +59,10 @@ func (s *ProtocolServer) ResourceType(name string) tftypes.Type {
 // the others null.
 func (s *ProtocolServer) Value(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
 	t.Helper()
-	obj := typ.(tftypes.Object)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object type", typ)
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range obj.AttributeTypes {
 		if v, ok := attrs[name]; ok {

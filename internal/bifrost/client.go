@@ -296,7 +296,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 		wait = min(minWait<<attempt, maxWait)
 	}
 	// Full jitter over the upper half keeps retries of parallel writers apart.
-	return wait/2 + rand.N(wait/2+1)
+	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter, not a secret
 }
 
 func retryAfter(h string) (time.Duration, bool) {

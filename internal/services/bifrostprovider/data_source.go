@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 var _ datasource.DataSourceWithConfigure = (*providerDataSource)(nil)
@@ -29,7 +30,7 @@ func (d *providerDataSource) Metadata(_ context.Context, req datasource.Metadata
 }
 
 func (d *providerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 // Schema is the resource's, read-only but for the name, so that the two

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 const (
@@ -42,20 +43,7 @@ func (r *providerResource) Metadata(_ context.Context, req resource.MetadataRequ
 }
 
 func (r *providerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// clientFrom is the client the provider configured, nil before that.
-func clientFrom(data any, diags *diag.Diagnostics) *bifrost.Client {
-	if data == nil {
-		return nil
-	}
-	client, ok := data.(*bifrost.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *bifrost.Client, got %T. Please report this issue to the provider developers.", data))
-	}
-	return client
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 // privateState is the part of the framework's private state API we use.

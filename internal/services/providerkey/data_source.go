@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 var (
@@ -67,7 +68,7 @@ func (d *keyDataSource) ConfigValidators(context.Context) []datasource.ConfigVal
 }
 
 func (d *keyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *keyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -119,17 +120,4 @@ func (d *keyDataSource) find(ctx context.Context, provider string, id, name type
 	diags.AddAttributeError(path.Root("name"), "Provider key not found",
 		fmt.Sprintf("Provider %q has no key named %q (%d keys listed).", provider, name.ValueString(), len(keys)))
 	return nil, diags
-}
-
-// configuredClient is the Bifrost client of the provider's Configure (nil
-// before the provider is configured).
-func configuredClient(providerData any, diags *diag.Diagnostics) *bifrost.Client {
-	if providerData == nil {
-		return nil
-	}
-	client, ok := providerData.(*bifrost.Client)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *bifrost.Client, got %T. Please report this issue to the provider developers.", providerData))
-	}
-	return client
 }

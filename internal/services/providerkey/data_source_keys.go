@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 var _ datasource.DataSourceWithConfigure = (*keysDataSource)(nil)
@@ -72,7 +73,7 @@ func (d *keysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *keysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 var _ list.ListResourceWithConfigure = (*keyListResource)(nil)
@@ -55,7 +56,7 @@ func (l *keyListResource) ListResourceConfigSchema(_ context.Context, _ list.Lis
 }
 
 func (l *keyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+	l.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 // List streams the provider's keys in Bifrost's order, at most req.Limit of

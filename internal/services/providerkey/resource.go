@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 const (
@@ -52,15 +53,7 @@ func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, 
 }
 
 func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	client, ok := req.ProviderData.(*bifrost.Client)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *bifrost.Client, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	r.client = client
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 // privateState is the part of the framework's private state API we use.
