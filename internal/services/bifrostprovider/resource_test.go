@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -84,75 +81,6 @@ func changeOutOfBand(t *testing.T, tg *acctest.Target, name string, change func(
 	if _, err := tg.Client.UpdateProvider(acctest.Ctx(t), *p); err != nil {
 		t.Fatalf("changing provider %s out of band: %v", name, err)
 	}
-}
-
-// expectChangedLeaves checks that the plan updates addr in place and changes
-// exactly the given attributes (dotted paths to leaves, e.g.
-// "network_config.max_retries"), ignoring the read-only ones.
-func expectChangedLeaves(addr string, paths ...string) plancheck.PlanCheck {
-	return changedLeaves{addr: addr, want: paths}
-}
-
-type changedLeaves struct {
-	addr string
-	want []string
-}
-
-func (c changedLeaves) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	for _, rc := range req.Plan.ResourceChanges {
-		if rc.Address != c.addr {
-			continue
-		}
-		if !rc.Change.Actions.Update() {
-			resp.Error = fmt.Errorf("%s: expected an in-place update, got %v", c.addr, rc.Change.Actions)
-			return
-		}
-		var got []string
-		diffLeaves("", rc.Change.Before, rc.Change.After, rc.Change.AfterUnknown, &got)
-		got = slices.DeleteFunc(got, func(p string) bool { return slices.Contains(readOnly, p) })
-		sort.Strings(got)
-		want := slices.Sorted(slices.Values(c.want))
-		if !slices.Equal(got, want) {
-			resp.Error = fmt.Errorf("%s: plan changes %v, expected exactly %v", c.addr, got, want)
-		}
-		return
-	}
-	resp.Error = fmt.Errorf("%s: not in the plan", c.addr)
-}
-
-func diffLeaves(prefix string, before, after, unknown any, out *[]string) {
-	if u, ok := unknown.(bool); ok && u {
-		*out = append(*out, prefix)
-		return
-	}
-	b, bOK := before.(map[string]any)
-	a, aOK := after.(map[string]any)
-	if !bOK || !aOK {
-		if !reflect.DeepEqual(before, after) {
-			*out = append(*out, prefix)
-		}
-		return
-	}
-	u, _ := unknown.(map[string]any)
-	keys := map[string]bool{}
-	for _, m := range []map[string]any{a, b, u} {
-		for k := range m {
-			keys[k] = true
-		}
-	}
-	for k := range keys {
-		p := k
-		if prefix != "" {
-			p = prefix + "." + k
-		}
-		diffLeaves(p, b[k], a[k], u[k], out)
-	}
-}
-
-// spaced turns the spaces of a phrase into \s+, since Terraform wraps long
-// diagnostics.
-func spaced(phrase string) *regexp.Regexp {
-	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(phrase)), `\s+`))
 }
 
 // TestAccProvider_lifecycle: create with only a base URL (Bifrost's
@@ -291,7 +219,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
 				PreConfig: func() { changeOutOfBand(t, tg, name, func(p *bifrost.Provider) { p.NetworkConfig.MaxRetries = 7 }) },
 				Config:    full,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{expectChangedLeaves(addr, "network_config.max_retries")},
+					PreApply:             []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "network_config.max_retries")},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkServer(tg, name, func(p *bifrost.Provider) error {
@@ -307,7 +235,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
 				},
 				Config: full,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{expectChangedLeaves(addr, "concurrency_and_buffer_size.concurrency")},
+					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "concurrency_and_buffer_size.concurrency")},
 				},
 			},
 			{
@@ -316,7 +244,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
 				},
 				Config: full,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{expectChangedLeaves(addr, "custom_provider_config.allowed_requests")},
+					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "custom_provider_config.allowed_requests")},
 				},
 			},
 			{
@@ -325,7 +253,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
 				},
 				Config: full,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{expectChangedLeaves(addr, "proxy_config", "send_back_raw_response")},
+					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "proxy_config", "send_back_raw_response")},
 				},
 			},
 			// Back to the minimal configuration: every block returns to
@@ -376,7 +304,7 @@ import {
 				ResourceName:  addr,
 				ImportState:   true,
 				ImportStateId: "not a name",
-				ExpectError:   spaced("expected the provider's name"),
+				ExpectError:   acctest.Spaced("expected the provider's name"),
 			},
 		},
 	})
@@ -431,7 +359,7 @@ resource "bifrost_provider_key" "test" {
   value         = "sk-keyless-0123456789abcdefghij"
 }
 `, acctest.Name("kl")),
-				ExpectError: spaced("Cannot add keys to a keyless provider"),
+				ExpectError: acctest.Spaced("Cannot add keys to a keyless provider"),
 			},
 		},
 	})
@@ -560,7 +488,7 @@ func TestAccProvider_replace(t *testing.T) {
 				// Adding custom_provider_config is an update.
 				Config: providerConfig(tg, name, customBody),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{expectChangedLeaves(addr, "custom_provider_config")},
+					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "custom_provider_config")},
 				},
 			},
 			{
@@ -612,7 +540,7 @@ data "bifrost_provider" "test" {
 			},
 			{
 				Config:      tg.ProviderConfig() + fmt.Sprintf("data \"bifrost_provider\" \"missing\" {\n  name = %q\n}\n", name+"-missing"),
-				ExpectError: spaced("Bifrost has no provider named"),
+				ExpectError: acctest.Spaced("Bifrost has no provider named"),
 			},
 		},
 	})
@@ -668,7 +596,7 @@ func TestAccProvider_planTimeValidation(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config:      providerConfig(tg, tc.name, tc.body),
 					PlanOnly:    true,
-					ExpectError: spaced(tc.want),
+					ExpectError: acctest.Spaced(tc.want),
 				}},
 			})
 		})
