@@ -1,5 +1,7 @@
 package bifrost
 
+import "slices"
+
 // standardProviders are the provider types built into Bifrost (v1.5 and v2).
 var standardProviders = map[string]bool{
 	"openai": true, "azure": true, "anthropic": true, "bedrock": true, "cohere": true, "vertex": true,
@@ -22,3 +24,12 @@ func IsStandardProvider(name string) bool { return standardProviders[name] }
 
 // ValueMayBeEmpty reports whether keys of a provider type may have no value.
 func ValueMayBeEmpty(providerType string) bool { return valueOptional[providerType] }
+
+// customBases are the provider types a custom provider may be based on.
+var customBases = []string{"anthropic", "bedrock", "cohere", "gemini", "huggingface", "openai", "replicate"}
+
+// CustomBases lists the provider types a custom provider may be based on.
+func CustomBases() []string { return slices.Clone(customBases) }
+
+// IsCustomBase reports whether a custom provider may be based on name.
+func IsCustomBase(name string) bool { return slices.Contains(customBases, name) }

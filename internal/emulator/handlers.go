@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -133,7 +132,7 @@ func (s *Server) listProviders(*call) reply {
 	defer s.mu.Unlock()
 	list := []any{}
 	for _, name := range sortedKeys(s.providers) {
-		list = append(list, renderProvider(s.providers[name], "active"))
+		list = append(list, s.renderProvider(s.providers[name], "active"))
 	}
 	return jsonReply(object{{"providers", list}, {"total", len(list)}})
 }
@@ -148,13 +147,13 @@ func (s *Server) getProvider(c *call) reply {
 	if p == nil {
 		return errReply(http.StatusNotFound, msgProviderNotFound)
 	}
-	return jsonReply(renderProvider(p, "active"))
+	return jsonReply(s.renderProvider(p, "active"))
 }
 
 // created answers a provider write that created p: the response shows the
 // status discovery set, later reads show "unknown" when there is none.
-func created(p *provider) reply {
-	rp := jsonReply(renderProvider(p, "active"))
+func (s *Server) created(p *provider) reply {
+	rp := jsonReply(s.renderProvider(p, "active"))
 	if p.status == "" {
 		p.status = statusUnknown
 	}
@@ -179,7 +178,7 @@ func (s *Server) createProvider(c *call) reply {
 			return errReply(http.StatusBadRequest, "Custom provider cannot be same as a standard provider")
 		case cp.base == "":
 			return errReply(http.StatusBadRequest, "BaseProviderType is required when CustomProviderConfig is provided")
-		case !s.isStandard(cp.base):
+		case !isSupportedBase(cp.base):
 			return errReply(http.StatusBadRequest, "BaseProviderType must be a standard provider")
 		}
 	}
@@ -192,6 +191,9 @@ func (s *Server) createProvider(c *call) reply {
 		if err := validateBackoff(pl.network); err != nil {
 			return errReply(http.StatusBadRequest, "Invalid retry backoff: "+err.Error())
 		}
+		if rp, ok := s.checkBaseURL(pl.network); !ok {
+			return rp
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -201,15 +203,9 @@ func (s *Server) createProvider(c *call) reply {
 	if s.lockedWrite() {
 		return errReply(http.StatusInternalServerError, "Failed to add provider: failed to add provider in store: "+dbLocked)
 	}
-	p := &provider{name: pl.name, network: pl.network, custom: pl.custom}
+	p := &provider{name: pl.name, network: pl.network, custom: pl.custom, proxy: pl.proxy, openai: pl.openai}
 	if pl.conc != nil {
 		p.conc, p.buf = pl.conc[0], pl.conc[1]
-	}
-	if pl.proxy != nil {
-		p.proxy = json.RawMessage(pl.proxy.raw)
-	}
-	if pl.openai != nil {
-		p.openai = json.RawMessage(pl.openai.raw)
 	}
 	p.sendReq = pl.sendReq != nil && *pl.sendReq
 	p.sendResp = pl.sendResp != nil && *pl.sendResp
@@ -218,11 +214,13 @@ func (s *Server) createProvider(c *call) reply {
 	if p.keyless() {
 		s.discoverProvider(p)
 	}
-	return created(p)
+	return s.created(p)
 }
 
 // updateProvider is PUT's upsert. v1.5 replaces the optional blocks with what
 // was sent (absent = cleared); v2 leaves absent blocks alone and clears on null.
+// The checks run in the handler's order: concurrency, custom provider rules,
+// retry backoff, then (v2) the base URL.
 func (s *Server) updateProvider(c *call) reply {
 	if c.provErr != nil {
 		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
@@ -244,6 +242,18 @@ func (s *Server) updateProvider(c *call) reply {
 	if msg := validateConcurrency(cb); msg != "" {
 		return errReply(http.StatusBadRequest, msg)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.providers[c.provider]
+	var oldCustom *custom
+	if old != nil {
+		oldCustom = old.custom
+	}
+	// The handler validates the custom config the request carried, nil when
+	// it was left out, even on v2 where leaving it out keeps the stored one.
+	if err := s.validateCustomUpdate(c.provider, pl.custom, oldCustom); err != nil {
+		return errReply(http.StatusBadRequest, "Invalid custom provider config: "+err.Error())
+	}
 	nc := pl.network
 	if nc == nil && !s.v2 {
 		nc = &network{}
@@ -252,37 +262,32 @@ func (s *Server) updateProvider(c *call) reply {
 		if err := validateBackoff(nc); err != nil {
 			return errReply(http.StatusBadRequest, "Invalid retry backoff: "+err.Error())
 		}
+		if rp, ok := s.checkBaseURL(nc); !ok {
+			return rp
+		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.lockedWrite() {
 		return errReply(http.StatusInternalServerError, "Failed to update provider: failed to update provider config in store: "+dbLocked)
 	}
-	old := s.providers[c.provider]
 	p := &provider{name: c.provider}
 	if old != nil {
 		*p = *old
+		s.mergeProxyEcho(pl.proxy, old.proxy)
 	}
 	p.conc, p.buf = cb[0], cb[1]
-	raw := func(f *field) json.RawMessage {
-		if f == nil {
-			return nil
-		}
-		return json.RawMessage(f.raw)
-	}
 	// keep reports whether a v2 PUT left the block out entirely.
 	keep := func(name string) bool { return s.v2 && !pl.present[name] }
 	if !keep("network_config") {
 		p.network = nc
 	}
 	if !keep("proxy_config") {
-		p.proxy = raw(pl.proxy)
+		p.proxy = pl.proxy
 	}
 	if !keep("custom_provider_config") {
 		p.custom = pl.custom
 	}
 	if !keep("openai_config") {
-		p.openai = raw(pl.openai)
+		p.openai = pl.openai
 	}
 	for _, b := range []struct {
 		in  *bool
@@ -295,11 +300,22 @@ func (s *Server) updateProvider(c *call) reply {
 	s.providers[p.name] = p
 	s.discoverProvider(p)
 	if old == nil {
-		return created(p)
+		return s.created(p)
 	}
-	rp := jsonReply(renderProvider(p, "active"))
+	rp := jsonReply(s.renderProvider(p, "active"))
 	rp.stored = true
 	return rp
+}
+
+// checkBaseURL applies v2's SSRF check to a network_config with a base URL.
+func (s *Server) checkBaseURL(n *network) (reply, bool) {
+	if !s.v2 || n.baseURL == "" {
+		return reply{}, true
+	}
+	if err := s.validateBaseURL(n.baseURL, n.allowPrivate); err != nil {
+		return errReply(http.StatusBadRequest, "Invalid base URL: "+err.Error()), false
+	}
+	return reply{}, true
 }
 
 func (s *Server) deleteProvider(c *call) reply {
@@ -312,7 +328,7 @@ func (s *Server) deleteProvider(c *call) reply {
 	if !s.lockedWrite() {
 		delete(s.providers, c.provider)
 	}
-	rp := jsonReply(renderProvider(&provider{name: c.provider}, ""))
+	rp := jsonReply(s.renderProvider(&provider{name: c.provider}, ""))
 	rp.stored = true
 	return rp
 }

@@ -30,6 +30,7 @@ type network struct {
 	streamIdle   int64
 	maxConns     int64
 	enforceHTTP2 bool
+	allowPrivate bool // v2 allow_private_network
 }
 
 // defaultNetwork is what a provider created without network_config reports.
@@ -38,7 +39,7 @@ var defaultNetwork = network{timeout: 30, backoffInit: 500, backoffMax: 5000, st
 type custom struct {
 	keyless   bool
 	base      string
-	allowed   json.RawMessage
+	allowed   map[string]bool // nil: absent (every request type allowed)
 	overrides json.RawMessage
 }
 
@@ -47,12 +48,12 @@ type provider struct {
 	name        string
 	network     *network // nil: defaults
 	conc, buf   int64    // both 0: defaults
-	proxy       json.RawMessage
+	proxy       *proxyConf
 	sendReq     bool
 	sendResp    bool
 	storeRaw    bool
 	custom      *custom
-	openai      json.RawMessage
+	openai      *bool // openai_config.disable_store; nil: no openai_config
 	status      string
 	description string
 	keys        []*key
@@ -64,12 +65,12 @@ type providerPayload struct {
 	name      string
 	network   *network
 	conc      *[2]int64
-	proxy     *field
+	proxy     *proxyConf
 	sendReq   *bool
 	sendResp  *bool
 	storeRaw  *bool
 	custom    *custom
-	openai    *field
+	openai    *bool
 	hasKeys   bool
 	present   map[string]bool // members sent, null included (v2 PUT: null clears)
 	nullValue map[string]bool
@@ -118,10 +119,14 @@ func (s *Server) parseProviderPayload(src []byte) (*providerPayload, error) {
 		p.conc = &cb
 	}
 	if f, ok := get("proxy_config"); ok {
-		p.proxy = &f
+		if p.proxy, err = s.parseProxy(src, f); err != nil {
+			return nil, err
+		}
 	}
 	if f, ok := get("openai_config"); ok {
-		p.openai = &f
+		if p.openai, err = parseOpenAI(src, f); err != nil {
+			return nil, err
+		}
 	}
 	for _, b := range []struct {
 		name string
@@ -152,7 +157,9 @@ func (s *Server) parseProviderPayload(src []byte) (*providerPayload, error) {
 			}
 		}
 		if m, ok := lookup(members, "allowed_requests"); ok && !isNull(m.raw) {
-			c.allowed = json.RawMessage(m.raw)
+			if c.allowed, err = s.parseAllowed(src, m); err != nil {
+				return nil, err
+			}
 		}
 		if m, ok := lookup(members, "request_path_overrides"); ok && !isNull(m.raw) {
 			c.overrides = json.RawMessage(m.raw)
@@ -196,7 +203,7 @@ func parseNetwork(src []byte, f field) (*network, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"insecure_skip_verify", &n.insecure}, {"enforce_http2", &n.enforceHTTP2}} {
+	}{{"insecure_skip_verify", &n.insecure}, {"enforce_http2", &n.enforceHTTP2}, {"allow_private_network", &n.allowPrivate}} {
 		if m, ok := lookup(members, b.name); ok {
 			v, err := asBool(m)
 			if err != nil {
@@ -266,7 +273,7 @@ func (p *provider) baseType() string {
 
 func (p *provider) keyless() bool { return p.custom != nil && p.custom.keyless }
 
-func renderNetwork(n network) object {
+func renderNetwork(n network, v2 bool) object {
 	o := object{}
 	if n.baseURL != "" {
 		o = append(o, kv{"base_url", n.baseURL})
@@ -298,12 +305,15 @@ func renderNetwork(n network) object {
 	if n.enforceHTTP2 {
 		o = append(o, kv{"enforce_http2", true})
 	}
+	if v2 && n.allowPrivate {
+		o = append(o, kv{"allow_private_network", true})
+	}
 	return o
 }
 
 // renderProvider builds a ProviderResponse; providerStatus is "active" for
 // configured providers and "" for the body DELETE answers.
-func renderProvider(p *provider, providerStatus string) object {
+func (s *Server) renderProvider(p *provider, providerStatus string) object {
 	n := defaultNetwork
 	if p.network != nil {
 		n = *p.network
@@ -315,15 +325,11 @@ func renderProvider(p *provider, providerStatus string) object {
 	if providerStatus == "" {
 		n, conc, buf = network{}, 0, 0
 	}
-	var proxy any
-	if p.proxy != nil {
-		proxy = p.proxy
-	}
 	o := object{
 		{"name", p.name},
-		{"network_config", renderNetwork(n)},
+		{"network_config", renderNetwork(n, s.v2)},
 		{"concurrency_and_buffer_size", object{{"concurrency", conc}, {"buffer_size", buf}}},
-		{"proxy_config", proxy},
+		{"proxy_config", s.renderProxy(p.proxy)},
 		{"send_back_raw_request", p.sendReq},
 		{"send_back_raw_response", p.sendResp},
 		{"store_raw_request_response", p.storeRaw},
@@ -331,7 +337,7 @@ func renderProvider(p *provider, providerStatus string) object {
 	if c := p.custom; c != nil {
 		co := object{{"is_key_less", c.keyless}, {"base_provider_type", c.base}}
 		if c.allowed != nil {
-			co = append(co, kv{"allowed_requests", c.allowed})
+			co = append(co, kv{"allowed_requests", s.renderAllowed(c.allowed)})
 		}
 		if c.overrides != nil {
 			co = append(co, kv{"request_path_overrides", c.overrides})
@@ -339,7 +345,7 @@ func renderProvider(p *provider, providerStatus string) object {
 		o = append(o, kv{"custom_provider_config", co})
 	}
 	if p.openai != nil {
-		o = append(o, kv{"openai_config", p.openai})
+		o = append(o, kv{"openai_config", object{{"disable_store", *p.openai}}})
 	}
 	o = append(o, kv{"provider_status", providerStatus})
 	if p.status != "" {

@@ -100,7 +100,7 @@ func TestProviderValidation(t *testing.T) {
 		{"empty body", "POST", "/api/providers", "", 400, "", "Invalid JSON: "},
 		{"unrouted path", "GET", "/api/nothing", "", 404, "Not Found", ""},
 		{"full provider", "POST", "/api/providers", `{"provider":"full","network_config":{"base_url":"http://u","extra_headers":{"b":"2","a":"1"},"default_request_timeout_in_seconds":5,"max_retries":2,"retry_backoff_initial":100,"retry_backoff_max":200,"stream_idle_timeout_in_seconds":7,"max_conns_per_host":9},"concurrency_and_buffer_size":{"concurrency":2,"buffer_size":3},"proxy_config":{"type":"http","url":"http://p"},"send_back_raw_request":true,"openai_config":{"disable_store":true}}`, 200,
-			`{"name":"full","network_config":{"base_url":"http://u","extra_headers":{"a":"1","b":"2"},"default_request_timeout_in_seconds":5,"max_retries":2,"retry_backoff_initial":100,"retry_backoff_max":200,"stream_idle_timeout_in_seconds":7,"max_conns_per_host":9},"concurrency_and_buffer_size":{"concurrency":2,"buffer_size":3},"proxy_config":{"type":"http","url":"http://p"},"send_back_raw_request":true,"send_back_raw_response":false,"store_raw_request_response":false,"openai_config":{"disable_store":true},"provider_status":"active"}` + "\n", ""},
+			`{"name":"full","network_config":{"base_url":"http://u","extra_headers":{"a":"1","b":"2"},"default_request_timeout_in_seconds":5,"max_retries":2,"retry_backoff_initial":100,"retry_backoff_max":200,"stream_idle_timeout_in_seconds":7,"max_conns_per_host":9},"concurrency_and_buffer_size":{"concurrency":2,"buffer_size":3},"proxy_config":{"type":"http","url":{"value":"http://p","env_var":"","from_env":false},"username":null,"password":null,"ca_cert_pem":null},"send_back_raw_request":true,"send_back_raw_response":false,"store_raw_request_response":false,"openai_config":{"disable_store":true},"provider_status":"active"}` + "\n", ""},
 	})
 	status, body := do(t, s, "POST", "/api/keys", "")
 	if status != 405 || body != "Method Not Allowed" {
@@ -121,7 +121,7 @@ func TestKeyValidation(t *testing.T) {
 	s := startServer(t, Options{Providers: []string{"openai", "sgl", "azure"}})
 	for _, p := range []string{
 		`{"provider":"kl","custom_provider_config":{"is_key_less":true,"base_provider_type":"openai"}}`,
-		`{"provider":"my-azure","custom_provider_config":{"base_provider_type":"azure"}}`,
+		`{"provider":"my-bedrock","custom_provider_config":{"base_provider_type":"bedrock"}}`,
 	} {
 		if status, body := do(t, s, "POST", "/api/providers", p); status != 200 {
 			t.Fatalf("create %s: %d %s", p, status, body)
@@ -133,7 +133,7 @@ func TestKeyValidation(t *testing.T) {
 		{"blacklist duplicate", "POST", "/api/providers/openai/keys", `{"name":"b","value":"sk-123456789","blacklisted_models":["a","A"]}`, 400, bad("Invalid blacklisted_models: duplicate value 'A' in blacklist"), ""},
 		{"models duplicate", "POST", "/api/providers/openai/keys", `{"name":"m","value":"sk-123456789","models":["a","a"]}`, 500, errBody(500, "Failed to create provider key: failed to create provider key in store: duplicate value 'a' in whitelist"), ""},
 		{"empty alias target", "POST", "/api/providers/openai/keys", `{"name":"al","value":"sk-123456789","aliases":{"x":""}}`, 400, bad(`Invalid aliases: alias "x": model_id cannot be empty`), ""},
-		{"custom azure may be empty", "POST", "/api/providers/my-azure/keys", `{"name":"ca","models":["*"]}`, 200, "", `"name":"ca"`},
+		{"custom bedrock may be empty", "POST", "/api/providers/my-bedrock/keys", `{"name":"ca","models":["*"]}`, 200, "", `"name":"ca"`},
 		{"keyless update", "PUT", "/api/providers/kl/keys/x", `{"name":"x"}`, 400, bad("Cannot update keys on a keyless provider"), ""},
 		{"keyless delete", "DELETE", "/api/providers/kl/keys/x", "", 400, bad("Cannot delete keys on a keyless provider"), ""},
 		{"top-level array", "POST", "/api/providers/openai/keys", `[1]`, 400, "", `Invalid JSON: Mismatch type schemas.Key with value array`},

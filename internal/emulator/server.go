@@ -38,6 +38,11 @@ type Options struct {
 	Providers []string
 	// Addr is the address Start listens on; default 127.0.0.1:0.
 	Addr string
+	// LookupIP, when set, resolves host names (not IP literals) for the v2
+	// base URL check of network_config.base_url, in place of the built-in
+	// stand-in for DNS: localhost as loopback, *.invalid as "no such host",
+	// every other name as a public address.
+	LookupIP func(host string) ([]net.IP, error)
 }
 
 // Server is the emulated Bifrost management API. It implements http.Handler

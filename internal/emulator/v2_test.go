@@ -137,7 +137,7 @@ func TestV2ProviderPut(t *testing.T) {
 	_, call := v2(t, Options{})
 	call("POST", "/api/providers", `{"provider":"openai","network_config":{"base_url":"http://u"},"proxy_config":{"type":"http"}}`)
 	_, body := call("PUT", "/api/providers/openai", `{"concurrency_and_buffer_size":{"concurrency":1,"buffer_size":2}}`)
-	if member(t, body, "proxy_config") != `{"type":"http"}` || !strings.Contains(member(t, body, "network_config"), `"base_url":"http://u"`) {
+	if member(t, body, "proxy_config") != `{"type":"http","url":null,"username":null,"password":null,"ca_cert_pem":null}` || !strings.Contains(member(t, body, "network_config"), `"base_url":"http://u"`) {
 		t.Errorf("omitted blocks must be kept: %s", body)
 	}
 	_, body = call("PUT", "/api/providers/openai", `{"concurrency_and_buffer_size":{"concurrency":1,"buffer_size":2},"proxy_config":null,"network_config":null}`)

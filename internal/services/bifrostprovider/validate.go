@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -171,9 +172,9 @@ func validateCustom(name types.String, m customModel, hasCustom bool, diags *dia
 		diags.AddAttributeError(cp.AtName("base_provider_type"), "Missing base provider type",
 			"custom_provider_config.base_provider_type is empty: set it to the built-in type whose API the provider speaks, e.g. \"openai\" "+
 				"(Bifrost answers \"BaseProviderType is required when CustomProviderConfig is provided\").")
-	case !bifrost.IsStandardProvider(base):
+	case !bifrost.IsCustomBase(base):
 		diags.AddAttributeError(cp.AtName("base_provider_type"), "Invalid base provider type",
-			fmt.Sprintf("base_provider_type is %q, which is not a built-in provider type (e.g. \"openai\", \"anthropic\", \"azure\") "+
-				"(Bifrost answers \"BaseProviderType must be a standard provider\").", base))
+			fmt.Sprintf("base_provider_type is %q; a custom provider can be based on one of %s "+
+				"(Bifrost answers \"BaseProviderType must be a standard provider\").", base, strings.Join(bifrost.CustomBases(), ", ")))
 	}
 }
