@@ -61,7 +61,7 @@ while IFS= read -r dir; do
 	if terraform -chdir="$work" validate -no-color >"$tmp/out" 2>&1; then
 		# The dev_overrides warning is expected; any other warning (a
 		# deprecated argument, say) fails the check.
-		if grep -E '^Warning: ' "$tmp/out" | grep -qv 'Provider development overrides are in effect'; then
+		if awk '/^Warning: / && !/Provider development overrides are in effect/ { found = 1 } END { exit !found }' "$tmp/out"; then
 			cat "$tmp/out"
 			failed+=("$dir (warnings)")
 		else

@@ -49,7 +49,7 @@ HCL
 
 # terraform_version prints the version of the terraform on the PATH (1.11.4).
 terraform_version() {
-	terraform version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n1
+	terraform version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p'
 }
 
 # version_ge A B succeeds when version A >= version B.

@@ -69,10 +69,18 @@ type Row struct {
 	// MinRequests is MinRequests of the phase.
 	MinRequests int `json:"min_requests"`
 
+	// CPUSeconds is the CPU time of the Terraform command with our
+	// provider: Terraform's and its provider processes' together.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// ProviderCPUSeconds is the provider processes' share of CPUSeconds.
+	ProviderCPUSeconds float64 `json:"provider_cpu_seconds"`
+	// TerraformFloorCPUSeconds is the CPU time of the terraform_data command.
+	TerraformFloorCPUSeconds float64 `json:"terraform_floor_cpu_seconds"`
+
 	// PeakRSSBytes is the largest RSS high-water mark of the provider
 	// processes Terraform started for the command; nil when not measured.
 	PeakRSSBytes *int64 `json:"peak_rss_bytes"`
-	// ProviderProcesses is how many provider processes reported a peak.
+	// ProviderProcesses is how many provider processes Terraform started.
 	ProviderProcesses int `json:"provider_processes"`
 
 	// Ratio is Seconds / (TerraformFloorSeconds + ServerFloorSeconds).
@@ -132,13 +140,32 @@ type Report struct {
 	Target string `json:"target"`
 	// LatencyMS is the latency the emulator added to every request (0 for a
 	// real server).
-	LatencyMS   float64  `json:"latency_ms"`
+	LatencyMS float64 `json:"latency_ms"`
+	// Backend is where the workspaces keep their state: BackendHTTP or
+	// BackendLocal.
+	Backend     string   `json:"backend"`
 	Parallelism int      `json:"parallelism"`
 	Providers   []string `json:"providers"`
 	Terraform   string   `json:"terraform_version"`
 	Go          string   `json:"go_version"`
 	CPUs        int      `json:"cpus"`
-	Rows        []Row    `json:"rows"`
+	// LoadStart and LoadEnd are the 1-minute load averages when the run
+	// started and ended (nil where unknown). Above CPUs, other processes
+	// competed for the CPUs: wall times are inflated, CPU times much less.
+	LoadStart *float64 `json:"load_start"`
+	LoadEnd   *float64 `json:"load_end"`
+	Rows      []Row    `json:"rows"`
+}
+
+// Busy reports whether the machine's load exceeded its CPUs at the start or
+// the end of the run.
+func (r *Report) Busy() bool {
+	for _, l := range []*float64{r.LoadStart, r.LoadEnd} {
+		if l != nil && *l > float64(r.CPUs) {
+			return true
+		}
+	}
+	return false
 }
 
 // WriteJSON writes the report into dir as bench-<start time>.json and
@@ -159,11 +186,13 @@ func (r *Report) WriteJSON(dir string) (string, error) {
 // growth of each phase.
 func WriteTable(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\trequests\tmin\treq ratio\tms/key\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\trequests\tmin\treq ratio\tms/key\t"+
+		"CPU s\tprov CPU s\ttf floor CPU s\tpeak RSS MiB\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%s\t\n",
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.1f\t%.1f\t%s\t\n",
 			r.N, r.Phase, r.Seconds, r.TerraformFloorSeconds, r.ServerFloorSeconds, r.Ratio,
-			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), r.MsPerKey, mibOrNA(r.PeakRSSBytes))
+			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), r.MsPerKey,
+			r.CPUSeconds, r.ProviderCPUSeconds, r.TerraformFloorCPUSeconds, mibOrNA(r.PeakRSSBytes))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

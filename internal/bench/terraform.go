@@ -55,9 +55,10 @@ func phaseSummary(p Phase, n int) *regexp.Regexp {
 	return regexp.MustCompile(regexp.QuoteMeta(s))
 }
 
-// run runs a phase in dir and returns its wall time. The output goes to
-// <dir>/<phase>.log; extraEnv is added to the environment.
-func (t *terraformCLI) run(ctx context.Context, dir string, p Phase, n int, extraEnv ...string) (time.Duration, error) {
+// run runs a phase in dir and returns its wall time and the CPU time of the
+// whole process tree (Terraform and the providers it started). The output
+// goes to <dir>/<phase>.log; extraEnv is added to the environment.
+func (t *terraformCLI) run(ctx context.Context, dir string, p Phase, n int, extraEnv ...string) (wall, cpu time.Duration, err error) {
 	logFile := filepath.Join(dir, string(p)+".log")
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, t.bin, phaseArgs(p, t.parallelism)...) //nolint:gosec // terraform from the PATH
@@ -68,30 +69,31 @@ func (t *terraformCLI) run(ctx context.Context, dir string, p Phase, n int, extr
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
 	start := time.Now()
-	err := cmd.Run()
-	elapsed := time.Since(start)
+	err = cmd.Run()
+	wall = time.Since(start)
 	if werr := os.WriteFile(logFile, out.Bytes(), 0o600); werr != nil {
-		return 0, werr
+		return 0, 0, werr
 	}
 	var exitErr *exec.ExitError
 	switch {
 	case p == PhasePlan && errors.As(err, &exitErr) && exitErr.ExitCode() == 2:
-		return 0, fmt.Errorf("terraform plan found changes after an apply (expected none); see %s:\n%s", logFile, tail(out.String(), 40))
+		return 0, 0, fmt.Errorf("terraform plan found changes after an apply (expected none); see %s:\n%s", logFile, tail(out.String(), 40))
 	case err != nil:
-		return 0, fmt.Errorf("terraform %s: %w; see %s:\n%s", strings.Join(phaseArgs(p, t.parallelism), " "), err, logFile, tail(out.String(), 40))
+		return 0, 0, fmt.Errorf("terraform %s: %w; see %s:\n%s", strings.Join(phaseArgs(p, t.parallelism), " "), err, logFile, tail(out.String(), 40))
 	case !phaseSummary(p, n).Match(out.Bytes()):
-		return 0, fmt.Errorf("terraform %s did not print %q; see %s:\n%s", p, phaseSummary(p, n), logFile, tail(out.String(), 40))
+		return 0, 0, fmt.Errorf("terraform %s did not print %q; see %s:\n%s", p, phaseSummary(p, n), logFile, tail(out.String(), 40))
 	}
-	return elapsed, nil
+	// On Linux wait4 counts the children Terraform waited for (the
+	// providers) in its CPU time.
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
-// validate checks a workspace's configuration, untimed; it also warms the
-// file cache for the first timed command.
-func (t *terraformCLI) validate(ctx context.Context, dir string) error {
-	cmd := exec.CommandContext(ctx, t.bin, "validate", "-no-color") //nolint:gosec // terraform from the PATH
+// command runs an untimed Terraform command in dir (init, validate).
+func (t *terraformCLI) command(ctx context.Context, dir string, args ...string) error {
+	cmd := exec.CommandContext(ctx, t.bin, args...) //nolint:gosec // terraform from the PATH
 	cmd.Dir, cmd.Env = dir, t.env
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("terraform validate in %s: %w:\n%s", dir, err, tail(string(out), 40))
+		return fmt.Errorf("terraform %s in %s: %w:\n%s", strings.Join(args, " "), dir, err, tail(string(out), 40))
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // The wrapper's environment: Terraform passes its own environment to the
@@ -16,11 +17,14 @@ import (
 const (
 	// envWrapProvider is the path of the real provider binary.
 	envWrapProvider = "BIFROST_BENCH_PROVIDER"
-	// envWrapRSSDir is the folder where each provider process's peak RSS is
-	// written, one file per process.
-	envWrapRSSDir = "BIFROST_BENCH_RSS_DIR"
+	// envWrapUsageDir is the folder where the peak RSS and CPU time of each
+	// provider process are written, one file per process.
+	envWrapUsageDir = "BIFROST_BENCH_USAGE_DIR"
 )
 
+// RunWrapperIfAsked runs the provider wrapper when this process was started
+// as one, and reports whether it did, with the exit code to end with.
+//
 // Peak memory of the provider is measured by a wrapper: the Terraform CLI
 // configuration's dev_overrides point at a folder whose
 // terraform-provider-bifrost is the benchmark's own executable. Started that
@@ -28,21 +32,18 @@ const (
 // same arguments, standard streams and environment, so the go-plugin
 // handshake and gRPC traffic go straight between Terraform and the provider.
 // When the child exits, the wrapper writes the child's ru_maxrss (the
-// kernel's RSS high-water mark of that process, taken from wait4) to a file
-// in envWrapRSSDir. Unlike polling /proc/<pid>/status, this cannot miss a
-// short-lived process or the last moments of a long one.
-
-// RunWrapperIfAsked runs the provider wrapper when this process was started
-// as one, and reports whether it did, with the exit code to end with.
+// kernel's RSS high-water mark of that process, from wait4) and its CPU
+// time to a file in envWrapUsageDir. Unlike polling /proc/<pid>/status,
+// this cannot miss a short-lived process or the last moments of a long one.
 func RunWrapperIfAsked() (exitCode int, wrapped bool) {
 	binary := os.Getenv(envWrapProvider)
 	if binary == "" {
 		return 0, false
 	}
-	return runWrapper(binary, os.Getenv(envWrapRSSDir), os.Args[1:]), true
+	return runWrapper(binary, os.Getenv(envWrapUsageDir), os.Args[1:]), true
 }
 
-func runWrapper(binary, rssDir string, args []string) int {
+func runWrapper(binary, usageDir string, args []string) int {
 	// Like a go-plugin server: Terraform handles Ctrl-C and stops its
 	// providers itself.
 	signal.Ignore(os.Interrupt)
@@ -54,9 +55,12 @@ func runWrapper(binary, rssDir string, args []string) int {
 		return 1
 	}
 	err := cmd.Wait()
-	if peak, ok := maxRSS(cmd.ProcessState); ok && rssDir != "" {
-		file := filepath.Join(rssDir, strconv.Itoa(cmd.ProcessState.Pid()))
-		if werr := os.WriteFile(file, []byte(strconv.FormatInt(peak, 10)), 0o600); werr != nil {
+	if usageDir != "" {
+		u := procUsage{peakRSS: -1, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+		if peak, ok := maxRSS(cmd.ProcessState); ok {
+			u.peakRSS = peak
+		}
+		if werr := writeUsage(usageDir, cmd.ProcessState.Pid(), u); werr != nil {
 			fmt.Fprintln(os.Stderr, "bifrost-bench wrapper:", werr)
 		}
 	}
@@ -71,24 +75,38 @@ func runWrapper(binary, rssDir string, args []string) int {
 	}
 }
 
-// readPeaks returns the largest peak RSS written by the wrappers into dir
-// and how many processes wrote one.
-func readPeaks(dir string) (peak int64, processes int, err error) {
+// procUsage is what the wrapper records of one provider process.
+type procUsage struct {
+	peakRSS int64 // bytes; -1 when not measured
+	cpu     time.Duration
+}
+
+// writeUsage records the usage of process pid in dir.
+func writeUsage(dir string, pid int, u procUsage) error {
+	line := fmt.Sprintf("%d %d", u.peakRSS, u.cpu.Nanoseconds())
+	return os.WriteFile(filepath.Join(dir, strconv.Itoa(pid)), []byte(line), 0o600) //nolint:gosec // dir is the benchmark's own work folder
+}
+
+// readUsage sums up the usages recorded in dir: the largest peak RSS (-1
+// when none was measured), the total CPU time and the number of processes.
+func readUsage(dir string) (total procUsage, processes int, err error) {
+	total.peakRSS = -1
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, 0, err
+		return total, 0, err
 	}
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return 0, 0, err
+			return total, 0, err
 		}
-		v, err := strconv.ParseInt(string(b), 10, 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("%s: %w", e.Name(), err)
+		var peak, cpu int64
+		if _, err := fmt.Sscanf(string(b), "%d %d", &peak, &cpu); err != nil {
+			return total, 0, fmt.Errorf("%s: %w", e.Name(), err)
 		}
-		peak = max(peak, v)
+		total.peakRSS = max(total.peakRSS, peak)
+		total.cpu += time.Duration(cpu)
 		processes++
 	}
-	return peak, processes, nil
+	return total, processes, nil
 }

@@ -90,12 +90,12 @@ func TestLockWrites(t *testing.T) {
 	}
 
 	s := startServer(t, Options{Providers: []string{"openai"}})
-	_, body := do(t, s, "POST", "/api/providers/openai/keys", `{"id":"k1","name":"k","value":"sk-123456789"}`)
+	do(t, s, "POST", "/api/providers/openai/keys", `{"id":"k1","name":"k","value":"sk-123456789"}`)
 	s.LockWrites(1, 1)
-	if _, body = do(t, s, "PUT", "/api/providers/openai/keys/k1", `{"name":"renamed","value":"sk-123456789"}`); body != errBody(500, "Failed to update provider key: failed to update provider key in store: database is locked") {
+	if _, body := do(t, s, "PUT", "/api/providers/openai/keys/k1", `{"name":"renamed","value":"sk-123456789"}`); body != errBody(500, "Failed to update provider key: failed to update provider key in store: database is locked") {
 		t.Errorf("update: %s", body)
 	}
-	if _, body = do(t, s, "DELETE", "/api/providers/openai/keys/k1", ""); body != errBody(500, "Failed to delete provider key: failed to delete provider key in store: database is locked") {
+	if _, body := do(t, s, "DELETE", "/api/providers/openai/keys/k1", ""); body != errBody(500, "Failed to delete provider key: failed to delete provider key in store: database is locked") {
 		t.Errorf("delete: %s", body)
 	}
 	if keys := s.Keys("openai"); len(keys) != 1 || keys[0].Name != "k" {

@@ -377,7 +377,8 @@ func asString(f field) (string, error) {
 	}
 	var s string
 	if err := json.Unmarshal(f.raw, &s); err != nil {
-		return string(f.raw[1 : len(f.raw)-1]), nil
+		// Like the server's decoder, keep an undecodable string's raw text.
+		return string(f.raw[1 : len(f.raw)-1]), nil //nolint:nilerr // see above
 	}
 	return s, nil
 }

@@ -140,11 +140,11 @@ func (s secret) stored() string {
 }
 
 // shown is the secret as a response shows it: its resolved value, masked
-// unless clear is set (and the value is not reference-backed).
-func (s secret) shown(env map[string]string, clear bool) secret {
+// unless inClear is set (and the value is not reference-backed).
+func (s secret) shown(env map[string]string, inClear bool) secret {
 	out := s
 	out.val = s.resolve(env)
-	if !clear || s.backed() {
+	if !inClear || s.backed() {
 		out.val = bifrost.Mask(out.val)
 	}
 	return out
@@ -168,10 +168,10 @@ func (s secret) wire(v2 bool) object {
 // keepStored decides whether an incoming value echoed on PUT stands for the
 // stored one. v1.5 requires a redacted-looking (or env-backed) value exactly
 // equal to the current redaction; v2 accepts any redacted-looking literal.
-func keepStored(in, current secret, env map[string]string, clear, v2 bool) bool {
+func keepStored(in, current secret, env map[string]string, inClear, v2 bool) bool {
 	if v2 {
 		return !in.backed() && in.val != "" && bifrost.LooksRedacted(in.val)
 	}
 	redactedLooking := in.fromEnv || bifrost.LooksRedacted(in.val)
-	return redactedLooking && in == current.shown(env, clear)
+	return redactedLooking && in == current.shown(env, inClear)
 }

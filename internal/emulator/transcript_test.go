@@ -87,7 +87,8 @@ func parseRequestBlock(block []string) *step {
 		name, value, _ := strings.Cut(arg, ": ")
 		st.header.Add(name, strings.TrimSpace(value))
 	}
-	for ; i < len(block) && block[i] == ""; i++ {
+	for i < len(block) && block[i] == "" {
+		i++
 	}
 	st.body = strings.Join(block[i:], "\n")
 	return st

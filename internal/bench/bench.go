@@ -1,0 +1,395 @@
+// Package bench is the benchmark of the Terraform provider (`make bench`):
+// for N keys spread over several Bifrost providers it measures the wall time
+// and the HTTP requests of four Terraform phases (create, plan, update,
+// destroy) with bifrost_provider_key, and compares them with two floors:
+// Terraform's own cost (the same phases over terraform_data resources of
+// the same shape) and the server's cost (the phases' minimal requests made
+// directly with the project's client at the same concurrency). It also
+// records the peak memory and CPU time of the provider processes.
+//
+// By default it runs against the in-process emulator with a fixed latency
+// per request; with an endpoint it runs against a real Bifrost, where
+// requests are not counted.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+)
+
+// Options configures a run.
+type Options struct {
+	// Ns are the numbers of keys to measure, e.g. 100, 500, 2000.
+	Ns []int
+	// Providers are the Bifrost providers the keys are spread over; on a
+	// real server they must exist.
+	Providers []string
+	// Latency is added by the emulator to every request.
+	Latency time.Duration
+	// Parallelism is Terraform's -parallelism and the server floor's
+	// concurrency.
+	Parallelism int
+	// Backend is where the workspaces keep their state: BackendHTTP (an
+	// in-process server) or BackendLocal (terraform.tfstate).
+	Backend string
+	// Endpoint, when set, is a real Bifrost server to run against instead
+	// of the emulator; credentials come from the BIFROST_* variables, as for
+	// the provider.
+	Endpoint string
+	// RepoRoot is the provider's module folder; the provider is built there.
+	RepoRoot string
+	// Keep keeps the work folder (workspaces, Terraform logs).
+	Keep bool
+	// Log receives progress lines.
+	Log io.Writer
+}
+
+// Run builds the provider, measures every phase at every N and returns the
+// report.
+func Run(ctx context.Context, opts Options) (rep *Report, err error) {
+	if len(opts.Ns) == 0 || len(opts.Providers) == 0 || opts.Parallelism < 1 {
+		return nil, errors.New("bench: need at least one N, one provider and a parallelism of at least 1")
+	}
+	if opts.Backend != BackendHTTP && opts.Backend != BackendLocal {
+		return nil, fmt.Errorf("bench: unknown backend %q (want %s or %s)", opts.Backend, BackendHTTP, BackendLocal)
+	}
+	s := &session{opts: opts}
+	s.logf = func(format string, args ...any) { fmt.Fprintf(opts.Log, format+"\n", args...) }
+	if s.work, err = os.MkdirTemp("", "bifrost-bench-"); err != nil {
+		return nil, err
+	}
+	defer func() {
+		s.close()
+		if opts.Keep || err != nil {
+			s.logf("work folder kept: %s", s.work)
+			return
+		}
+		_ = os.RemoveAll(s.work)
+	}()
+	load := loadAverage()
+	if err := s.setup(ctx); err != nil {
+		return nil, err
+	}
+
+	rep = &Report{
+		Started: time.Now(), Target: "emulator", LatencyMS: float64(opts.Latency) / float64(time.Millisecond),
+		Backend: opts.Backend, Parallelism: opts.Parallelism, Providers: opts.Providers,
+		Terraform: s.tfVersion, Go: runtime.Version(), CPUs: runtime.NumCPU(), LoadStart: load,
+	}
+	if s.emu == nil {
+		rep.Target, rep.LatencyMS = opts.Endpoint, 0
+	}
+	// Key names are unique across a Bifrost server: make them unique to the run.
+	runID := strconv.FormatInt(time.Now().Unix(), 36)
+	for _, n := range opts.Ns {
+		rows, err := s.measure(ctx, n, "bench-"+runID+"-"+strconv.Itoa(n))
+		if err != nil {
+			return nil, fmt.Errorf("with %d keys: %w", n, err)
+		}
+		rep.Rows = append(rep.Rows, rows...)
+	}
+	rep.LoadEnd = loadAverage()
+	return rep, nil
+}
+
+// loadAverage is the 1-minute load average from /proc/loadavg; nil where
+// there is none (outside Linux).
+func loadAverage() *float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return nil
+	}
+	var l float64
+	if _, err := fmt.Sscanf(string(b), "%f", &l); err != nil {
+		return nil
+	}
+	return &l
+}
+
+// session is what the phases of a run share.
+type session struct {
+	opts      Options
+	work      string
+	logf      func(string, ...any)
+	tf        *terraformCLI
+	tfVersion string
+	emu       *emulator.Server // nil against a real server
+	states    *stateServer     // nil with the local backend
+	newClient func() (*bifrost.Client, error)
+}
+
+// close stops the servers the session started.
+func (s *session) close() {
+	if s.emu != nil {
+		s.emu.Close()
+	}
+	if s.states != nil {
+		s.states.close()
+	}
+}
+
+// setup starts the emulator (or checks the real server) and the state
+// server, builds the provider and the wrapper folder, and prepares
+// Terraform's environment.
+func (s *session) setup(ctx context.Context) error {
+	tfBin, err := exec.LookPath("terraform")
+	if err != nil {
+		return errors.New("terraform is not on the PATH")
+	}
+	if s.opts.Backend == BackendHTTP {
+		if s.states, err = startStateServer(); err != nil {
+			return fmt.Errorf("starting the state server: %w", err)
+		}
+	}
+	endpoint := s.opts.Endpoint
+	if endpoint == "" {
+		if s.emu, err = emulator.Start(emulator.Options{Providers: s.opts.Providers}); err != nil {
+			return fmt.Errorf("starting the emulator: %w", err)
+		}
+		s.emu.SetLatency(s.opts.Latency)
+		endpoint = s.emu.URL()
+	}
+	cfg := bifrost.Config{Endpoint: endpoint, MaxRetries: bifrost.DefaultMaxRetries, UserAgent: "bifrost-bench"}
+	if s.emu == nil {
+		cfg.Username, cfg.Password = os.Getenv("BIFROST_USERNAME"), os.Getenv("BIFROST_PASSWORD")
+		cfg.Token, cfg.SetupToken = os.Getenv("BIFROST_TOKEN"), os.Getenv("BIFROST_SETUP_TOKEN")
+		if err := checkProviders(ctx, cfg, s.opts.Providers); err != nil {
+			return err
+		}
+	}
+	s.newClient = func() (*bifrost.Client, error) { return bifrost.New(cfg) }
+
+	providerDir, overrideDir := filepath.Join(s.work, "provider"), filepath.Join(s.work, "override")
+	providerBin := filepath.Join(providerDir, "terraform-provider-bifrost")
+	s.logf("building the provider into %s", providerDir)
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-X main.version=bench", "-o", providerBin, ".")
+	build.Dir, build.Stdout, build.Stderr = s.opts.RepoRoot, s.opts.Log, s.opts.Log
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building the provider: %w", err)
+	}
+	// Terraform starts the wrapper (this executable), which starts the
+	// provider: see RunWrapperIfAsked.
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(overrideDir, 0o750); err != nil {
+		return err
+	}
+	if err := os.Symlink(self, filepath.Join(overrideDir, "terraform-provider-bifrost")); err != nil {
+		return err
+	}
+	cliConfig := filepath.Join(s.work, "dev.tfrc")
+	if err := os.WriteFile(cliConfig, []byte(devOverrides(overrideDir)), 0o600); err != nil {
+		return err
+	}
+	set := []string{"TF_CLI_CONFIG_FILE=" + cliConfig, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
+		envWrapProvider + "=" + providerBin}
+	if s.emu != nil {
+		set = append(set, "BIFROST_ENDPOINT="+endpoint)
+	}
+	s.tf = &terraformCLI{bin: tfBin, env: terraformEnv(os.Environ(), s.emu != nil, set...), parallelism: s.opts.Parallelism}
+	s.tfVersion, err = s.tf.version(ctx)
+	return err
+}
+
+// checkProviders fails unless every provider exists on the real server.
+func checkProviders(ctx context.Context, cfg bifrost.Config, want []string) error {
+	c, err := bifrost.New(cfg)
+	if err != nil {
+		return err
+	}
+	have, err := c.ListProviders(ctx)
+	if err != nil {
+		return fmt.Errorf("listing the providers of %s: %w", cfg.Endpoint, err)
+	}
+	var names []string
+	for _, p := range have {
+		names = append(names, p.Name)
+	}
+	for _, p := range want {
+		if !slices.Contains(names, p) {
+			return fmt.Errorf("provider %q does not exist on %s (it has %v): create it or choose others with -providers", p, cfg.Endpoint, names)
+		}
+	}
+	return nil
+}
+
+// measure runs the four phases at n with our provider, then with
+// terraform_data, then directly with the client, and returns their rows.
+func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, error) {
+	rows := make([]Row, len(Phases))
+	for i, p := range Phases {
+		rows[i] = Row{N: n, Phase: p, MinRequests: MinRequests(p, n, len(s.opts.Providers))}
+	}
+
+	ws, err := s.workspace(ctx, ours, n, prefix+"-tf")
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range Phases {
+		r := &rows[i]
+		usageDir := filepath.Join(s.work, "usage", fmt.Sprintf("%d-%s", n, p))
+		if err := os.MkdirAll(usageDir, 0o750); err != nil {
+			return nil, err
+		}
+		if err := ws.configure(p); err != nil {
+			return nil, err
+		}
+		var cpu time.Duration
+		wall, reqs, err := s.counted(func() (wall time.Duration, err error) {
+			wall, cpu, err = s.tf.run(ctx, ws.dir, p, n, envWrapUsageDir+"="+usageDir)
+			return wall, err
+		})
+		if err != nil {
+			s.cleanupOurs(ctx, ws.dir, n)
+			return nil, err
+		}
+		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), cpu.Seconds(), reqs
+		if u, procs, err := readUsage(usageDir); err == nil && procs > 0 {
+			r.ProviderCPUSeconds, r.ProviderProcesses = u.cpu.Seconds(), procs
+			if u.peakRSS >= 0 {
+				r.PeakRSSBytes = &u.peakRSS
+			}
+		}
+		s.logf("N=%d %-7s ours            %7.2fs  requests %s, CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
+			n, p, r.Seconds, intOrNA(r.Requests), r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
+	}
+
+	ws, err = s.workspace(ctx, terraformFloor, n, prefix+"-data")
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range Phases {
+		if err := ws.configure(p); err != nil {
+			return nil, err
+		}
+		wall, cpu, err := s.tf.run(ctx, ws.dir, p, n)
+		if err != nil {
+			return nil, err
+		}
+		rows[i].TerraformFloorSeconds, rows[i].TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
+		s.logf("N=%d %-7s terraform floor %7.2fs  CPU %.1fs", n, p, wall.Seconds(), cpu.Seconds())
+	}
+
+	floor := &serverFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}
+	for i, p := range Phases {
+		wall, reqs, err := s.counted(func() (time.Duration, error) {
+			start := time.Now()
+			err := floor.run(ctx, p, n)
+			return time.Since(start), err
+		})
+		if err != nil {
+			s.cleanupFloor(ctx, floor)
+			return nil, fmt.Errorf("server floor, %s: %w", p, err)
+		}
+		rows[i].ServerFloorSeconds, rows[i].ServerFloorRequests = wall.Seconds(), reqs
+		s.logf("N=%d %-7s server floor    %7.2fs  requests %s", n, p, wall.Seconds(), intOrNA(reqs))
+	}
+
+	for i := range rows {
+		rows[i] = rows[i].Finish()
+	}
+	return rows, nil
+}
+
+// counted runs fn and counts the requests the emulator received meanwhile
+// (nil against a real server).
+func (s *session) counted(fn func() (time.Duration, error)) (time.Duration, *int, error) {
+	if s.emu != nil {
+		s.emu.ResetRequests()
+	}
+	d, err := fn()
+	if err != nil || s.emu == nil {
+		return d, nil, err
+	}
+	reqs := s.emu.Count("", "")
+	return d, &reqs, nil
+}
+
+// workspace is the folder of one Terraform configuration of n resources.
+type workspace struct {
+	s      *session
+	dir    string
+	kind   workspaceKind
+	n      int
+	prefix string
+	// backend is the http backend's address; "" with the local backend.
+	backend string
+}
+
+// workspace creates a workspace, initialises its backend and validates its
+// configuration (untimed; this also warms the file cache).
+func (s *session) workspace(ctx context.Context, kind workspaceKind, n int, prefix string) (*workspace, error) {
+	ws := &workspace{s: s, dir: filepath.Join(s.work, prefix), kind: kind, n: n, prefix: prefix}
+	if err := os.MkdirAll(ws.dir, 0o750); err != nil {
+		return nil, err
+	}
+	if s.states != nil {
+		ws.backend = s.states.address(prefix)
+		if err := ws.write(renderBackendOnly(ws.backend)); err != nil {
+			return nil, err
+		}
+		if err := s.tf.command(ctx, ws.dir, "init", "-input=false", "-no-color"); err != nil {
+			return nil, err
+		}
+	}
+	if err := ws.configure(PhaseCreate); err != nil {
+		return nil, err
+	}
+	return ws, s.tf.command(ctx, ws.dir, "validate", "-no-color")
+}
+
+// configure writes the configuration a phase runs with: the update phase
+// (and the destroy after it) changes every key's weight.
+func (ws *workspace) configure(p Phase) error {
+	weight := weightBefore
+	if p == PhaseUpdate || p == PhaseDestroy {
+		weight = weightAfter
+	}
+	return ws.write(renderConfig(ws.kind, ws.n, ws.s.opts.Providers, ws.prefix, weight, ws.backend))
+}
+
+func (ws *workspace) write(config string) error {
+	return os.WriteFile(filepath.Join(ws.dir, "main.tf"), []byte(config), 0o600)
+}
+
+// cleanupOurs destroys what a failed phase may have left on a real server.
+func (s *session) cleanupOurs(ctx context.Context, dir string, n int) {
+	if s.emu != nil {
+		return
+	}
+	s.logf("cleaning up: terraform destroy in %s", dir)
+	if _, _, err := s.tf.run(ctx, dir, PhaseDestroy, n); err != nil {
+		s.logf("cleanup failed, run `terraform destroy` in %s: %v", dir, err)
+	}
+}
+
+// cleanupFloor deletes the server floor's keys from a real server.
+func (s *session) cleanupFloor(ctx context.Context, f *serverFloor) {
+	if s.emu != nil || len(f.keys) == 0 {
+		return
+	}
+	s.logf("cleaning up the server floor's keys (%s-*)", f.prefix)
+	c, err := s.newClient()
+	if err != nil {
+		return
+	}
+	for i, k := range f.keys {
+		if k.ID != "" {
+			_, _ = c.DeleteKey(ctx, keyProvider(f.providers, i), k.ID)
+		}
+	}
+}

@@ -1,0 +1,129 @@
+// Command bifrost-bench is the benchmark behind `make bench`: it measures
+// Terraform's create, plan, update and destroy of N bifrost_provider_key
+// resources against the Bifrost emulator (or a real Bifrost when
+// BIFROST_ENDPOINT is set), compares them with Terraform's and the server's
+// floors, prints a table and writes the figures to a JSON file.
+//
+// Usage (from the repository):
+//
+//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-latency 2ms] [-parallelism 10] [-backend http] [-out bench/results]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bench"
+)
+
+func main() {
+	// Terraform starts this executable as the provider wrapper, which
+	// measures the provider's peak memory.
+	if code, wrapped := bench.RunWrapperIfAsked(); wrapped {
+		os.Exit(code)
+	}
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bifrost-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		ns, providers, out string
+		opts               bench.Options
+	)
+	flag.StringVar(&ns, "n", "100,500,2000", "comma-separated numbers of keys")
+	flag.StringVar(&providers, "providers", "openai,anthropic,mistral,groq,cohere",
+		"comma-separated Bifrost providers the keys are spread over (on a real server they must exist)")
+	flag.DurationVar(&opts.Latency, "latency", 2*time.Millisecond, "latency the emulator adds to every request (ignored with BIFROST_ENDPOINT)")
+	flag.IntVar(&opts.Parallelism, "parallelism", 10, "terraform -parallelism, and the server floor's concurrency")
+	flag.StringVar(&opts.Backend, "backend", bench.BackendHTTP,
+		"state backend of the workspaces: http (an in-process server, as a remote backend) or local (terraform.tfstate, O(N²) in Terraform)")
+	flag.StringVar(&out, "out", "bench/results", "folder of the JSON results file, relative to the repository")
+	flag.BoolVar(&opts.Keep, "keep", false, "keep the work folder (workspaces and Terraform logs)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bifrost-bench [flags]\n\n"+
+			"Benchmarks the provider against the emulator, or against the Bifrost at BIFROST_ENDPOINT when set\n"+
+			"(credentials from BIFROST_USERNAME/BIFROST_PASSWORD, BIFROST_TOKEN, BIFROST_SETUP_TOKEN).\n\n")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flag.Args())
+	}
+	for _, s := range strings.Split(ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-n: %q is not a positive number of keys", s)
+		}
+		opts.Ns = append(opts.Ns, n)
+	}
+	for _, p := range strings.Split(providers, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			opts.Providers = append(opts.Providers, p)
+		}
+	}
+	opts.Endpoint = os.Getenv("BIFROST_ENDPOINT")
+	opts.Log = os.Stderr
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	opts.RepoRoot = root
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := bench.Run(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	file, err := rep.WriteJSON(out)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nbifrost-bench: %s, latency %gms, -parallelism=%d, %s backend, %d providers, terraform %s, %s, %d CPUs\n\n",
+		rep.Target, rep.LatencyMS, rep.Parallelism, rep.Backend, len(rep.Providers), rep.Terraform, rep.Go, rep.CPUs)
+	if err := bench.WriteTable(os.Stdout, rep.Rows); err != nil {
+		return err
+	}
+	if rep.Busy() {
+		fmt.Printf("\nWARNING: the machine was busy (1-minute load %s at the start, %s at the end, on %d CPUs):\n"+
+			"wall times and ratios are inflated; the CPU columns are not.\n", load(rep.LoadStart), load(rep.LoadEnd), rep.CPUs)
+	}
+	fmt.Printf("\nratio = ours / (terraform floor + server floor); req ratio = requests / min; results: %s\n", file)
+	return nil
+}
+
+func load(l *float64) string {
+	if l == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(*l, 'f', 1, 64)
+}
+
+// repoRoot is the folder of the go.mod of the current module.
+func repoRoot() (string, error) {
+	b, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(b))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run bifrost-bench inside the provider's repository (no go.mod found)")
+	}
+	return filepath.Dir(gomod), nil
+}

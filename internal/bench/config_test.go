@@ -1,0 +1,62 @@
+package bench
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRenderConfig(t *testing.T) {
+	providers := []string{"openai", "anthropic"}
+	ours := renderConfig(ours, 3, providers, "bench-x", 0.5, "http://127.0.0.1:9/ws")
+	for _, want := range []string{
+		"terraform {\n  backend \"http\" {\n    address = \"http://127.0.0.1:9/ws\"\n  }\n  required_providers {",
+		`source = "maximhq/bifrost"`,
+		`providers = ["openai", "anthropic"]`,
+		`resource "bifrost_provider_key" "k" {`,
+		"count = 3",
+		`provider_name = local.providers[count.index % length(local.providers)]`,
+		`name          = "bench-x-${count.index}"`,
+		`value         = "sk-bench-${format("%032d", count.index)}"`,
+		`models        = ["gpt-4o-mini"]`,
+		"weight        = 0.5",
+	} {
+		if !strings.Contains(ours, want) {
+			t.Errorf("bifrost config lacks %q:\n%s", want, ours)
+		}
+	}
+
+	floor := renderConfig(terraformFloor, 3, providers, "bench-x", 1, "")
+	for _, want := range []string{
+		`resource "terraform_data" "k" {`,
+		"  input = {\n    provider_name = ",
+		`value         = sensitive("sk-bench-${format("%032d", count.index)}")`,
+		"weight        = 1\n",
+	} {
+		if !strings.Contains(floor, want) {
+			t.Errorf("terraform_data config lacks %q:\n%s", want, floor)
+		}
+	}
+	// With the local backend and no provider, no terraform block at all.
+	if strings.Contains(floor, "bifrost") || strings.Contains(floor, "terraform {") {
+		t.Errorf("terraform_data config has a terraform block or mentions the bifrost provider:\n%s", floor)
+	}
+
+	// `terraform init` must not see the provider: it would try the registry.
+	if got, want := renderBackendOnly("http://h/ws"), "terraform {\n  backend \"http\" {\n    address = \"http://h/ws\"\n  }\n}\n\n"; got != want {
+		t.Errorf("renderBackendOnly = %q, want %q", got, want)
+	}
+}
+
+// The HCL of renderConfig and the Go helpers of the server floor must make
+// the same keys.
+func TestKeyHelpersMatchHCL(t *testing.T) {
+	if got, want := keyValue(7), "sk-bench-00000000000000000000000000000007"; got != want {
+		t.Errorf("keyValue(7) = %q, want %q", got, want)
+	}
+	if got := keyName("bench-x", 7); got != "bench-x-7" {
+		t.Errorf("keyName = %q", got)
+	}
+	if got := keyProvider([]string{"a", "b", "c"}, 7); got != "b" {
+		t.Errorf("keyProvider = %q, want b (7 %% 3 = 1)", got)
+	}
+}
