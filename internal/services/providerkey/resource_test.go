@@ -488,3 +488,43 @@ func TestAccProviderKey_importByIdentity(t *testing.T) {
 		},
 	})
 }
+
+// TestAccProviderKey_importBlockPlan imports with an import {} block and a
+// configuration matching the server: the plan is empty when the secret is a
+// reference (readable back), and changes only the secret when it is a
+// literal (Bifrost only shows its mask; applying writes the same value).
+func TestAccProviderKey_importBlockPlan(t *testing.T) {
+	tg := acctest.New(t, emulator.Options{})
+	tg.EnsureProviders(t, "azure")
+	for label, value := range map[string]string{"reference": "env." + acctest.TestEnvVar, "literal": "azure-literal-0123456789abcdef"} {
+		t.Run(label, func(t *testing.T) {
+			cfg := keyConfig(tg, "azure", acctest.Name("importblock"), fmt.Sprintf(`
+  value   = %q
+  models  = ["gpt-4o"]
+  weight  = 3
+  aliases = { "gpt-4o" = "my-deployment" }
+  azure_key_config {
+    endpoint    = "env.%s"
+    api_version = "2024-10-21"
+  }`, value, acctest.TestEnvVar2))
+			importStep := resource.TestStep{
+				Config:            cfg,
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: acctest.ImportID(addr),
+			}
+			if label == "literal" {
+				importStep.ExpectNonEmptyPlan = true
+				importStep.ImportPlanChecks = resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedAttributes(addr, "value")},
+				}
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             tg.CheckKeysDestroyed,
+				Steps:                    []resource.TestStep{{Config: cfg}, importStep},
+			})
+		})
+	}
+}
