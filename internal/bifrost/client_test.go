@@ -278,15 +278,28 @@ func TestReadKeyServesAPlanFromOneList(t *testing.T) {
 	}
 }
 
-func TestKeyReadsRichAliases(t *testing.T) {
+func TestKeyRichAliasesRoundTrip(t *testing.T) {
 	var k bifrost.Key
 	in := `{"id":"a","name":"n","value":{"value":"","ref":"","type":"plain_text"},"models":["*"],"blacklisted_models":[],"weight":1,` +
 		`"aliases":{"fast":"gpt-4o-mini","smart":{"model_id":"claude-sonnet","model_name":"Claude","inference_profile_arn":{"value":"arn:************************e/x"}}}}`
 	if err := json.Unmarshal([]byte(in), &k); err != nil {
 		t.Fatal(err)
 	}
-	if k.Aliases["fast"] != "gpt-4o-mini" || k.Aliases["smart"] != "claude-sonnet" {
-		t.Fatalf("aliases %v", k.Aliases)
+	smart := k.AliasConfigs["smart"]
+	if k.Aliases["fast"] != "gpt-4o-mini" || len(k.Aliases) != 1 || smart.ModelID != "claude-sonnet" || smart.ModelName != "Claude" ||
+		smart.InferenceProfileARN == nil || smart.InferenceProfileARN.Value != "arn:************************e/x" {
+		t.Fatalf("aliases %v, rich %+v", k.Aliases, k.AliasConfigs)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Aliases map[string]json.RawMessage `json:"aliases"`
+	}
+	_ = json.Unmarshal(b, &out)
+	if string(out.Aliases["fast"]) != `"gpt-4o-mini"` || !strings.Contains(string(out.Aliases["smart"]), `"model_id":"claude-sonnet"`) {
+		t.Fatalf("aliases sent as %s", b)
 	}
 }
 

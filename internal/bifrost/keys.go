@@ -21,8 +21,11 @@ type Key struct {
 	BlacklistedModels []string
 	Weight            float64
 	Aliases           map[string]string
-	Enabled           *bool
-	UseForBatchAPI    bool
+	// AliasConfigs are the v2 rich aliases (objects); on the wire they share
+	// the aliases map with the plain ones.
+	AliasConfigs   map[string]AliasConfig
+	Enabled        *bool
+	UseForBatchAPI bool
 	// UseAnthropicEndpoints is a v2 field (nil: not sent).
 	UseAnthropicEndpoints *bool
 
@@ -122,27 +125,27 @@ type ReplicateKeyConfig struct {
 
 // keyWire is the JSON layout of Key, shared by requests and responses.
 type keyWire struct {
-	ID                 string                  `json:"id,omitempty"`
-	Name               string                  `json:"name"`
-	Value              SecretVar               `json:"value"`
-	Models             []string                `json:"models"`
-	BlacklistedModels  []string                `json:"blacklisted_models"`
-	Weight             float64                 `json:"weight"`
-	Aliases            aliasMap                `json:"aliases,omitempty"`
-	AzureKeyConfig     *AzureKeyConfig         `json:"azure_key_config,omitempty"`
-	VertexKeyConfig    *VertexKeyConfig        `json:"vertex_key_config,omitempty"`
-	BedrockKeyConfig   *BedrockKeyConfig       `json:"bedrock_key_config,omitempty"`
-	VLLMKeyConfig      *VLLMKeyConfig          `json:"vllm_key_config,omitempty"`
-	OllamaKeyConfig    *URLKeyConfig           `json:"ollama_key_config,omitempty"`
-	SGLKeyConfig       *URLKeyConfig           `json:"sgl_key_config,omitempty"`
-	ReplicateKeyConfig *ReplicateKeyConfig     `json:"replicate_key_config,omitempty"`
-	MantleKeyConfig    *BedrockMantleKeyConfig `json:"bedrock_mantle_key_config,omitempty"`
-	Enabled            *bool                   `json:"enabled,omitempty"`
-	UseForBatchAPI     bool                    `json:"use_for_batch_api"`
-	UseAnthropic       *bool                   `json:"use_anthropic_endpoints,omitempty"`
-	ConfigHash         string                  `json:"config_hash,omitempty"`
-	Status             string                  `json:"status,omitempty"`
-	Description        string                  `json:"description,omitempty"`
+	ID                 string                     `json:"id,omitempty"`
+	Name               string                     `json:"name"`
+	Value              SecretVar                  `json:"value"`
+	Models             []string                   `json:"models"`
+	BlacklistedModels  []string                   `json:"blacklisted_models"`
+	Weight             float64                    `json:"weight"`
+	Aliases            map[string]json.RawMessage `json:"aliases,omitempty"`
+	AzureKeyConfig     *AzureKeyConfig            `json:"azure_key_config,omitempty"`
+	VertexKeyConfig    *VertexKeyConfig           `json:"vertex_key_config,omitempty"`
+	BedrockKeyConfig   *BedrockKeyConfig          `json:"bedrock_key_config,omitempty"`
+	VLLMKeyConfig      *VLLMKeyConfig             `json:"vllm_key_config,omitempty"`
+	OllamaKeyConfig    *URLKeyConfig              `json:"ollama_key_config,omitempty"`
+	SGLKeyConfig       *URLKeyConfig              `json:"sgl_key_config,omitempty"`
+	ReplicateKeyConfig *ReplicateKeyConfig        `json:"replicate_key_config,omitempty"`
+	MantleKeyConfig    *BedrockMantleKeyConfig    `json:"bedrock_mantle_key_config,omitempty"`
+	Enabled            *bool                      `json:"enabled,omitempty"`
+	UseForBatchAPI     bool                       `json:"use_for_batch_api"`
+	UseAnthropic       *bool                      `json:"use_anthropic_endpoints,omitempty"`
+	ConfigHash         string                     `json:"config_hash,omitempty"`
+	Status             string                     `json:"status,omitempty"`
+	Description        string                     `json:"description,omitempty"`
 }
 
 // knownKeyFields are the JSON names keyWire models.
@@ -154,30 +157,63 @@ var knownKeyFields = map[string]bool{
 	"bedrock_mantle_key_config": true, "use_anthropic_endpoints": true,
 }
 
-// aliasMap reads both alias forms: a target string, or (v2) an alias object
-// whose model_id is the target.
-type aliasMap map[string]string
+// AliasConfig is a v2 rich alias: the target model and per-alias overrides.
+type AliasConfig struct {
+	ModelID                string     `json:"model_id"`
+	ModelName              string     `json:"model_name,omitempty"`
+	ModelFamily            string     `json:"model_family,omitempty"`
+	Description            string     `json:"description,omitempty"`
+	APIVersion             string     `json:"api_version,omitempty"`
+	AnthropicVersion       string     `json:"anthropic_version,omitempty"`
+	Region                 *SecretVar `json:"region,omitempty"`
+	Endpoint               *SecretVar `json:"endpoint,omitempty"`
+	ProjectID              *SecretVar `json:"project_id,omitempty"`
+	ProjectNumber          *SecretVar `json:"project_number,omitempty"`
+	InferenceProfileARN    *SecretVar `json:"inference_profile_arn,omitempty"`
+	ForceSingleRegion      *bool      `json:"force_single_region,omitempty"`
+	UseDeploymentsEndpoint *bool      `json:"use_deployments_endpoint,omitempty"`
+	UseAnthropicEndpoints  *bool      `json:"use_anthropic_endpoints,omitempty"`
+}
 
-func (a *aliasMap) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
+// encodeAliases merges the plain and the rich aliases into the wire map.
+func encodeAliases(plain map[string]string, rich map[string]AliasConfig) map[string]json.RawMessage {
+	if len(plain)+len(rich) == 0 {
+		return nil
 	}
-	*a = make(aliasMap, len(raw))
+	out := make(map[string]json.RawMessage, len(plain)+len(rich))
+	for name, target := range plain {
+		out[name], _ = json.Marshal(target)
+	}
+	for name, cfg := range rich {
+		out[name], _ = json.Marshal(cfg)
+	}
+	return out
+}
+
+// decodeAliases splits the wire map: a string is a plain alias, an object
+// (v2) a rich one.
+func decodeAliases(raw map[string]json.RawMessage) (map[string]string, map[string]AliasConfig, error) {
+	var plain map[string]string
+	var rich map[string]AliasConfig
 	for name, v := range raw {
 		var target string
-		if err := json.Unmarshal(v, &target); err != nil {
-			var obj struct {
-				ModelID string `json:"model_id"`
+		if json.Unmarshal(v, &target) == nil {
+			if plain == nil {
+				plain = map[string]string{}
 			}
-			if err := json.Unmarshal(v, &obj); err != nil {
-				return fmt.Errorf("alias %q: %w", name, err)
-			}
-			target = obj.ModelID
+			plain[name] = target
+			continue
 		}
-		(*a)[name] = target
+		var cfg AliasConfig
+		if err := json.Unmarshal(v, &cfg); err != nil {
+			return nil, nil, fmt.Errorf("alias %q: %w", name, err)
+		}
+		if rich == nil {
+			rich = map[string]AliasConfig{}
+		}
+		rich[name] = cfg
 	}
-	return nil
+	return plain, rich, nil
 }
 
 // MarshalJSON writes the request form: every field the client owns, the
@@ -208,10 +244,14 @@ func (k *Key) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
+	err := json.Unmarshal(b, &fields)
+	if err != nil {
 		return err
 	}
 	*k = keyFromWire(w)
+	if k.Aliases, k.AliasConfigs, err = decodeAliases(w.Aliases); err != nil {
+		return err
+	}
 	for name, raw := range fields {
 		if !knownKeyFields[name] {
 			if k.Extra == nil {
@@ -233,7 +273,7 @@ func (k Key) wire() keyWire {
 	}
 	return keyWire{
 		ID: k.ID, Name: k.Name, Value: k.Value, Models: models, BlacklistedModels: blacklisted,
-		Weight: k.Weight, Aliases: k.Aliases, Enabled: k.Enabled, UseForBatchAPI: k.UseForBatchAPI,
+		Weight: k.Weight, Aliases: encodeAliases(k.Aliases, k.AliasConfigs), Enabled: k.Enabled, UseForBatchAPI: k.UseForBatchAPI,
 		UseAnthropic: k.UseAnthropicEndpoints, MantleKeyConfig: k.BedrockMantleKeyConfig,
 		AzureKeyConfig: k.AzureKeyConfig, VertexKeyConfig: k.VertexKeyConfig, BedrockKeyConfig: k.BedrockKeyConfig,
 		VLLMKeyConfig: k.VLLMKeyConfig, OllamaKeyConfig: k.OllamaKeyConfig, SGLKeyConfig: k.SGLKeyConfig,
@@ -245,7 +285,7 @@ func (k Key) wire() keyWire {
 func keyFromWire(w keyWire) Key {
 	return Key{
 		ID: w.ID, Name: w.Name, Value: w.Value, Models: w.Models, BlacklistedModels: w.BlacklistedModels,
-		Weight: w.Weight, Aliases: w.Aliases, Enabled: w.Enabled, UseForBatchAPI: w.UseForBatchAPI,
+		Weight: w.Weight, Enabled: w.Enabled, UseForBatchAPI: w.UseForBatchAPI,
 		UseAnthropicEndpoints: w.UseAnthropic, BedrockMantleKeyConfig: w.MantleKeyConfig,
 		AzureKeyConfig: w.AzureKeyConfig, VertexKeyConfig: w.VertexKeyConfig, BedrockKeyConfig: w.BedrockKeyConfig,
 		VLLMKeyConfig: w.VLLMKeyConfig, OllamaKeyConfig: w.OllamaKeyConfig, SGLKeyConfig: w.SGLKeyConfig,
@@ -274,6 +314,9 @@ func (k Key) Secrets() []string {
 	}
 	if c := k.BedrockKeyConfig; c != nil {
 		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN, c.RoleARN, c.ExternalID, c.SessionName, c.ProjectID)
+	}
+	for _, a := range k.AliasConfigs {
+		add(a.Region, a.Endpoint, a.ProjectID, a.ProjectNumber, a.InferenceProfileARN)
 	}
 	if c := k.BedrockMantleKeyConfig; c != nil {
 		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.RoleARN, c.ExternalID, c.SessionName, c.ProjectID)

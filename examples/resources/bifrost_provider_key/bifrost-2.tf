@@ -5,6 +5,15 @@ resource "bifrost_provider_key" "mantle" {
   name                    = "bedrock-mantle"
   use_anthropic_endpoints = true
 
+  # Rich aliases: a target model with per-alias overrides.
+  alias_configs = {
+    "claude-sonnet" = {
+      model_id              = "anthropic.claude-sonnet-4"
+      model_family          = "claude"
+      inference_profile_arn = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/sonnet"
+    }
+  }
+
   bedrock_mantle_key_config {
     region     = "us-west-2"
     role_arn   = "arn:aws:iam::123456789012:role/bifrost-mantle"

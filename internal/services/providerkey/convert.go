@@ -40,6 +40,21 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 	if !m.Aliases.IsNull() {
 		diags.Append(m.Aliases.ElementsAs(ctx, &k.Aliases, false)...)
 	}
+	if !m.AliasConfigs.IsNull() {
+		var rich map[string]aliasConfigModel
+		diags.Append(m.AliasConfigs.ElementsAs(ctx, &rich, false)...)
+		k.AliasConfigs = make(map[string]bifrost.AliasConfig, len(rich))
+		for name, a := range rich {
+			k.AliasConfigs[name] = bifrost.AliasConfig{
+				ModelID: a.ModelID.ValueString(), ModelName: a.ModelName.ValueString(), ModelFamily: a.ModelFamily.ValueString(),
+				Description: a.Description.ValueString(), APIVersion: a.APIVersion.ValueString(), AnthropicVersion: a.AnthropicVersion.ValueString(),
+				Region: secretPtr(a.Region), Endpoint: secretPtr(a.Endpoint), ProjectID: secretPtr(a.ProjectID),
+				ProjectNumber: secretPtr(a.ProjectNumber), InferenceProfileARN: secretPtr(a.InferenceProfileARN),
+				ForceSingleRegion: a.ForceSingleRegion.ValueBoolPointer(), UseDeploymentsEndpoint: a.UseDeploymentsEndpoint.ValueBoolPointer(),
+				UseAnthropicEndpoints: a.UseAnthropicEndpoints.ValueBoolPointer(),
+			}
+		}
+	}
 	if c := m.AzureKeyConfig; c != nil {
 		k.AzureKeyConfig = &bifrost.AzureKeyConfig{
 			Endpoint: deref(secretPtr(c.Endpoint)), APIVersion: secretPtr(c.APIVersion),
@@ -189,12 +204,7 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.UseForBatchAPI = types.BoolValue(k.UseForBatchAPI)
 	m.Models = stringSet(k.Models, &diags)
 	m.BlacklistedModels = stringSet(k.BlacklistedModels, &diags)
-	m.Aliases = types.MapNull(types.StringType)
-	if len(k.Aliases) > 0 {
-		v, d := types.MapValueFrom(ctx, types.StringType, k.Aliases)
-		diags.Append(d...)
-		m.Aliases = v
-	}
+	m.Aliases, m.AliasConfigs = flattenAliases(ctx, k, prior, &diags)
 	m.UseAnthropic = types.BoolPointerValue(k.UseAnthropicEndpoints)
 	if k.UseAnthropicEndpoints == nil && !prior.UseAnthropic.IsNull() {
 		m.UseAnthropic = types.BoolValue(false)
@@ -389,4 +399,78 @@ func orZero[T any](p *T) T {
 // importHint is the command that adopts an existing key into state.
 func importHint(provider, name string) string {
 	return fmt.Sprintf("terraform import <resource address> %s/name=%s", provider, name)
+}
+
+var aliasConfigType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"model_id": types.StringType, "model_name": types.StringType, "model_family": types.StringType,
+	"description": types.StringType, "api_version": types.StringType, "anthropic_version": types.StringType,
+	"region": types.StringType, "endpoint": types.StringType, "project_id": types.StringType,
+	"project_number": types.StringType, "inference_profile_arn": types.StringType,
+	"force_single_region": types.BoolType, "use_deployments_endpoint": types.BoolType, "use_anthropic_endpoints": types.BoolType,
+}}
+
+// flattenAliases splits the server's aliases into aliases (plain) and
+// alias_configs (rich). Bifrost writes a rich alias that only has a model_id
+// as a plain string, so such an alias stays in alias_configs when it was
+// there before.
+func flattenAliases(ctx context.Context, k *bifrost.Key, prior keyModel, diags *diag.Diagnostics) (types.Map, types.Map) {
+	var priorRich map[string]aliasConfigModel
+	if !prior.AliasConfigs.IsNull() && !prior.AliasConfigs.IsUnknown() {
+		diags.Append(prior.AliasConfigs.ElementsAs(ctx, &priorRich, false)...)
+	}
+	plain := map[string]string{}
+	rich := map[string]aliasConfigModel{}
+	for name, target := range k.Aliases {
+		if p, ok := priorRich[name]; ok && p.ModelID.ValueString() == target && onlyModelID(p) {
+			rich[name] = p
+			continue
+		}
+		plain[name] = target
+	}
+	for name, a := range k.AliasConfigs {
+		p := priorRich[name]
+		rich[name] = aliasConfigModel{
+			ModelID:                types.StringValue(a.ModelID),
+			ModelName:              optionalString(a.ModelName, p.ModelName),
+			ModelFamily:            optionalString(a.ModelFamily, p.ModelFamily),
+			Description:            optionalString(a.Description, p.Description),
+			APIVersion:             optionalString(a.APIVersion, p.APIVersion),
+			AnthropicVersion:       optionalString(a.AnthropicVersion, p.AnthropicVersion),
+			Region:                 flattenSecret(p.Region, a.Region, false),
+			Endpoint:               flattenSecret(p.Endpoint, a.Endpoint, false),
+			ProjectID:              flattenSecret(p.ProjectID, a.ProjectID, false),
+			ProjectNumber:          flattenSecret(p.ProjectNumber, a.ProjectNumber, false),
+			InferenceProfileARN:    flattenSecret(p.InferenceProfileARN, a.InferenceProfileARN, false),
+			ForceSingleRegion:      flattenOptionalBool(a.ForceSingleRegion != nil && *a.ForceSingleRegion, p.ForceSingleRegion),
+			UseDeploymentsEndpoint: flattenOptionalBool(a.UseDeploymentsEndpoint != nil && *a.UseDeploymentsEndpoint, p.UseDeploymentsEndpoint),
+			UseAnthropicEndpoints:  flattenOptionalBool(a.UseAnthropicEndpoints != nil && *a.UseAnthropicEndpoints, p.UseAnthropicEndpoints),
+		}
+	}
+	plainV, richV := types.MapNull(types.StringType), types.MapNull(aliasConfigType)
+	if len(plain) > 0 {
+		v, d := types.MapValueFrom(ctx, types.StringType, plain)
+		diags.Append(d...)
+		plainV = v
+	}
+	if len(rich) > 0 {
+		v, d := types.MapValueFrom(ctx, aliasConfigType, rich)
+		diags.Append(d...)
+		richV = v
+	}
+	return plainV, richV
+}
+
+// optionalString reads a string the server omits when empty: an unset
+// attribute stays unset.
+func optionalString(got string, prior types.String) types.String {
+	if got == "" && prior.IsNull() {
+		return types.StringNull()
+	}
+	return types.StringValue(got)
+}
+
+// onlyModelID reports whether a rich alias sets nothing but its model_id.
+func onlyModelID(a aliasConfigModel) bool {
+	a.ModelID = types.StringNull()
+	return allNull(reflect.ValueOf(a))
 }

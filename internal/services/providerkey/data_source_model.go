@@ -163,6 +163,11 @@ func computedAttribute(name string, a rschema.Attribute, description string, dia
 		return schema.SetAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive, ElementType: a.ElementType}
 	case rschema.MapAttribute:
 		return schema.MapAttribute{MarkdownDescription: desc, Computed: true, Sensitive: sensitive, ElementType: a.ElementType}
+	case rschema.MapNestedAttribute:
+		return schema.MapNestedAttribute{
+			MarkdownDescription: desc, Computed: true, Sensitive: sensitive,
+			NestedObject: schema.NestedAttributeObject{Attributes: computedAttributes(name, a.NestedObject.Attributes, nil, diags)},
+		}
 	}
 	diags.AddError("Unsupported attribute in the data source schema", fmt.Sprintf("Attribute %s of bifrost_provider_key is a %T, which the data sources cannot show yet. Please report this issue to the provider developers.", name, a))
 	return nil

@@ -21,6 +21,7 @@ type keyModel struct {
 	Models            types.Set     `tfsdk:"models"`
 	BlacklistedModels types.Set     `tfsdk:"blacklisted_models"`
 	Aliases           types.Map     `tfsdk:"aliases"`
+	AliasConfigs      types.Map     `tfsdk:"alias_configs"`
 	UseAnthropic      types.Bool    `tfsdk:"use_anthropic_endpoints"`
 
 	AzureKeyConfig     *azureModel     `tfsdk:"azure_key_config"`
@@ -107,4 +108,22 @@ type replicateModel struct {
 type identityModel struct {
 	ProviderName types.String `tfsdk:"provider_name"`
 	ID           types.String `tfsdk:"id"`
+}
+
+// aliasConfigModel is one rich alias of alias_configs (Bifrost ≥ 2.0).
+type aliasConfigModel struct {
+	ModelID                types.String `tfsdk:"model_id"`
+	ModelName              types.String `tfsdk:"model_name"`
+	ModelFamily            types.String `tfsdk:"model_family"`
+	Description            types.String `tfsdk:"description"`
+	APIVersion             types.String `tfsdk:"api_version"`
+	AnthropicVersion       types.String `tfsdk:"anthropic_version"`
+	Region                 types.String `tfsdk:"region"`
+	Endpoint               types.String `tfsdk:"endpoint"`
+	ProjectID              types.String `tfsdk:"project_id"`
+	ProjectNumber          types.String `tfsdk:"project_number"`
+	InferenceProfileARN    types.String `tfsdk:"inference_profile_arn"`
+	ForceSingleRegion      types.Bool   `tfsdk:"force_single_region"`
+	UseDeploymentsEndpoint types.Bool   `tfsdk:"use_deployments_endpoint"`
+	UseAnthropicEndpoints  types.Bool   `tfsdk:"use_anthropic_endpoints"`
 }

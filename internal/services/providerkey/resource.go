@@ -99,6 +99,9 @@ func v2Attributes(m keyModel) []path.Path {
 	if !m.UseAnthropic.IsNull() {
 		out = append(out, path.Root("use_anthropic_endpoints"))
 	}
+	if !m.AliasConfigs.IsNull() {
+		out = append(out, path.Root("alias_configs"))
+	}
 	if m.VertexKeyConfig != nil && !m.VertexKeyConfig.ForceSingleRegion.IsNull() {
 		out = append(out, path.Root("vertex_key_config").AtName("force_single_region"))
 	}

@@ -143,6 +143,38 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					mapvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 				},
 			},
+			"alias_configs": schema.MapNestedAttribute{
+				MarkdownDescription: "Rich aliases (Bifrost ≥ 2.0): like `aliases`, a model name clients use mapped to a target, " +
+					"with per-alias overrides. An alias name may be in `aliases` or here, not both.",
+				Optional: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"model_id": schema.StringAttribute{
+							MarkdownDescription: "The provider-specific model the alias resolves to.",
+							Required:            true,
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+						"model_name":            schema.StringAttribute{MarkdownDescription: "Display name of the model.", Optional: true},
+						"model_family":          schema.StringAttribute{MarkdownDescription: "Model family (e.g. `claude`, `gpt`).", Optional: true},
+						"description":           schema.StringAttribute{MarkdownDescription: "Free-form description.", Optional: true},
+						"api_version":           schema.StringAttribute{MarkdownDescription: "Azure API version for this alias.", Optional: true},
+						"anthropic_version":     schema.StringAttribute{MarkdownDescription: "Anthropic API version for this alias.", Optional: true},
+						"region":                secretVarAttribute("Region override.", false),
+						"endpoint":              secretVarAttribute("Endpoint override.", false),
+						"project_id":            secretVarAttribute("Project override (Vertex, Bedrock, Bedrock Mantle).", false),
+						"project_number":        secretVarAttribute("Vertex project number override.", false),
+						"inference_profile_arn": secretVarAttribute("Bedrock inference profile ARN.", false),
+						"force_single_region":   schema.BoolAttribute{MarkdownDescription: "Vertex: never fall back to other regions.", Optional: true},
+						"use_deployments_endpoint": schema.BoolAttribute{
+							MarkdownDescription: "Replicate: use the deployments endpoint.", Optional: true,
+						},
+						"use_anthropic_endpoints": schema.BoolAttribute{
+							MarkdownDescription: "Use the provider's Anthropic-compatible endpoints.", Optional: true,
+						},
+					},
+				},
+				Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
+			},
 			"use_anthropic_endpoints": schema.BoolAttribute{
 				MarkdownDescription: "Send requests for Anthropic models to the provider's Anthropic-compatible endpoints. Bifrost ≥ 2.0.",
 				Optional:            true,

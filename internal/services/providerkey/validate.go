@@ -157,6 +157,14 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !m.Aliases.IsNull() && !m.Aliases.IsUnknown() && !m.AliasConfigs.IsNull() && !m.AliasConfigs.IsUnknown() {
+		for name := range m.Aliases.Elements() {
+			if _, dup := m.AliasConfigs.Elements()[name]; dup {
+				resp.Diagnostics.AddAttributeError(path.Root("alias_configs").AtMapKey(name), "Alias defined twice",
+					fmt.Sprintf("The alias %q is in both aliases and alias_configs; Bifrost keeps one target per alias name. Keep it in one of them.", name))
+			}
+		}
+	}
 	blocks := m.presentBlocks()
 	if len(blocks) > 1 {
 		resp.Diagnostics.AddAttributeError(path.Root(blocks[1]), "Only one provider-specific block is allowed",

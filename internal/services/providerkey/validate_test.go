@@ -78,6 +78,9 @@ var badInputs = []badInput{
   weight = -1`, want: `(?s)weight.*at least 0.*got: -1`},
 	{name: "empty alias target", resource: okKey + `
   aliases = { "gpt-4o" = "" }`, want: `(?s)aliases.*length must be at least 1`},
+	{name: "alias in aliases and alias_configs", resource: okKey + `
+  aliases = { "fast" = "gpt-4o-mini" }
+  alias_configs = { "fast" = { model_id = "gpt-4o-mini" } }`, want: `(?s)Alias defined twice.*"fast" is in both aliases and alias_configs`},
 	{name: "empty aliases map", resource: okKey + `
   aliases = {}`, want: `(?s)aliases.*must contain at least 1 elements`},
 	{name: "env reference without a name", resource: `provider_name = "openai"

@@ -1,6 +1,7 @@
 package providerkey_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"testing"
@@ -102,4 +103,69 @@ func TestAccProviderKey_v2FieldsRefusedByV15(t *testing.T) {
 	if n := srv.Count(http.MethodPost, "/api/"); n != 0 {
 		t.Errorf("%d writes reached the server", n)
 	}
+}
+
+// TestAccProviderKey_richAliases manages v2 rich aliases next to plain ones,
+// including one with only a model_id (which Bifrost writes as a plain
+// string): no diff after apply, precise updates, import.
+func TestAccProviderKey_richAliases(t *testing.T) {
+	tg := acctest.New(t, emulator.Options{Version: "v2.2.6"})
+	if v, err := tg.Client.ServerVersion(acctest.Ctx(t)); err != nil || !v.AtLeast(2, 0) {
+		t.Skipf("needs a Bifrost 2 server (%v, %v)", v.Raw, err)
+	}
+	tg.EnsureProviders(t, "bedrock")
+	name := acctest.Name("rich")
+	cfg := func(family string) string {
+		return keyConfig(tg, "bedrock", name, fmt.Sprintf(`
+  aliases = { "fast" = "anthropic.claude-haiku" }
+  alias_configs = {
+    "smart" = {
+      model_id              = "anthropic.claude-sonnet"
+      model_name            = "Claude Sonnet"
+      model_family          = %q
+      inference_profile_arn = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/smart"
+      region                = "us-east-1"
+      use_anthropic_endpoints = true
+    }
+    "plain-object" = {
+      model_id = "anthropic.claude-opus"
+    }
+  }
+  bedrock_key_config {
+    region = "us-east-1"
+  }`, family))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             tg.CheckKeysDestroyed,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("claude"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("alias_configs").AtMapKey("smart").AtMapKey("model_family"), knownvalue.StringExact("claude")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("alias_configs").AtMapKey("plain-object").AtMapKey("model_id"), knownvalue.StringExact("anthropic.claude-opus")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("aliases").AtMapKey("fast"), knownvalue.StringExact("anthropic.claude-haiku")),
+				},
+			},
+			{
+				Config: cfg("claude-4"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedAttributes(addr, "alias_configs")},
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: acctest.ImportID(addr),
+				ImportStateVerify: true,
+				// An import cannot tell a rich alias that has only a model_id
+				// (written as a plain string) from a plain alias; secret-wrapper
+				// fields may come back masked.
+				ImportStateVerifyIgnore: []string{
+					"timeouts", "aliases", "alias_configs.plain-object", "alias_configs.%",
+					"alias_configs.smart.inference_profile_arn", "alias_configs.smart.region", "bedrock_key_config.region",
+				},
+			},
+		},
+	})
 }
