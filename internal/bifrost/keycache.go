@@ -3,16 +3,13 @@ package bifrost
 import (
 	"context"
 	"sync"
-	"time"
 )
 
-// keyListTTL bounds how long a provider's key list serves reads.
-const keyListTTL = time.Minute
-
-// keyLists serves the reads of one Terraform run from one list request per
-// provider instead of one GET per key: a plan over N keys of a provider
-// costs one request. Every write through the client drops the provider's
-// list, so a read never sees an answer older than this process's own writes.
+// keyLists serves the reads of one Terraform run (one provider process)
+// from one list request per provider instead of one GET per key: a plan over
+// N keys of a provider costs one request. Every write through the client
+// drops the provider's list, so a read never sees an answer older than this
+// process's own writes; a failed list is asked again.
 type keyLists struct {
 	mu      sync.Mutex
 	entries map[string]*keyListEntry
@@ -22,11 +19,10 @@ type keyLists struct {
 }
 
 type keyListEntry struct {
-	writes  int           // the provider's write count when the list was requested
-	done    chan struct{} // closed when the list request has finished
-	fetched time.Time
-	keys    map[string]Key
-	err     error
+	writes int           // the provider's write count when the list was requested
+	done   chan struct{} // closed when the list request has finished
+	keys   map[string]Key
+	err    error
 }
 
 // ReadKey returns a key, from the provider's key list when one was fetched
@@ -55,7 +51,7 @@ func (l *keyLists) get(ctx context.Context, provider string, list func(context.C
 	if e != nil {
 		select {
 		case <-e.done:
-			if e.err != nil || time.Since(e.fetched) > keyListTTL {
+			if e.err != nil {
 				e = nil
 			}
 		default:
@@ -66,7 +62,7 @@ func (l *keyLists) get(ctx context.Context, provider string, list func(context.C
 		l.entries[provider] = e
 		l.mu.Unlock()
 		keys, err := list(ctx, provider)
-		e.err, e.fetched = err, time.Now()
+		e.err = err
 		if err == nil {
 			e.keys = make(map[string]Key, len(keys))
 			for _, k := range keys {

@@ -1,0 +1,42 @@
+package provider
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+type ctxKey struct{}
+
+func TestDetachedKeepsCancellationNotValues(t *testing.T) {
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "request logger"))
+	inner := func(ctx context.Context, _ int) (bool, error) {
+		if ctx.Value(ctxKey{}) != nil {
+			t.Error("the detached context still carries the request's values")
+		}
+		cancel()
+		select {
+		case <-ctx.Done():
+			return true, nil
+		case <-time.After(5 * time.Second):
+			return false, nil
+		}
+	}
+	cancelled, err := detached(parent, inner, 0)
+	if err != nil || !cancelled {
+		t.Fatal("cancelling the request did not cancel the detached call")
+	}
+}
+
+func TestLogsRequested(t *testing.T) {
+	for _, name := range logSettings {
+		t.Setenv(name, "")
+	}
+	if logsRequested() {
+		t.Fatal("logs requested with no setting")
+	}
+	t.Setenv("TF_LOG", "trace")
+	if !logsRequested() {
+		t.Fatal("TF_LOG=trace not seen")
+	}
+}
