@@ -288,6 +288,7 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		providerkey.NewDataSource, providerkey.NewKeysDataSource,
 		bifrostprovider.NewDataSource,
+		bifrostprovider.NewProvidersDataSource,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -605,4 +606,49 @@ func TestAccProvider_planTimeValidation(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccProvidersDataSource lists the providers with their status and
+// custom settings, sorted by name.
+func TestAccProvidersDataSource(t *testing.T) {
+	tg := acctest.New(t, emulator.Options{})
+	tg.EnsureProviders(t, "openai", "anthropic")
+	custom := acctest.Name("zz-custom")
+	if _, err := tg.Client.CreateProvider(acctest.Ctx(t), bifrost.Provider{
+		Name: custom, CustomProviderConfig: &bifrost.CustomProviderConfig{BaseProviderType: "openai", IsKeyLess: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tg.Client.DeleteProvider(acctest.Ctx(t), custom) })
+	const ds = "data.bifrost_providers.all"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: tg.ProviderConfig() + `data "bifrost_providers" "all" {}`,
+			Check: func(s *terraform.State) error {
+				attrs := s.RootModule().Resources[ds].Primary.Attributes
+				var names []string
+				for i := 0; attrs[fmt.Sprintf("names.%d", i)] != ""; i++ {
+					names = append(names, attrs[fmt.Sprintf("names.%d", i)])
+				}
+				if !slices.IsSorted(names) || !slices.Contains(names, "openai") || !slices.Contains(names, "anthropic") {
+					return fmt.Errorf("names %v: not sorted or missing providers", names)
+				}
+				i := slices.Index(names, custom)
+				if i < 0 {
+					return fmt.Errorf("custom provider %s missing from %v", custom, names)
+				}
+				entry := func(f string) string { return attrs[fmt.Sprintf("providers.%d.%s", i, f)] }
+				if entry("custom") != "true" || entry("base_provider_type") != "openai" || entry("is_key_less") != "true" || entry("provider_status") != "active" {
+					return fmt.Errorf("custom provider entry: custom=%s base=%s keyless=%s status=%s",
+						entry("custom"), entry("base_provider_type"), entry("is_key_less"), entry("provider_status"))
+				}
+				o := slices.Index(names, "openai")
+				if attrs[fmt.Sprintf("providers.%d.custom", o)] != "false" || attrs[fmt.Sprintf("providers.%d.base_provider_type", o)] != "" {
+					return fmt.Errorf("openai shown as custom")
+				}
+				return nil
+			},
+		}},
+	})
 }
