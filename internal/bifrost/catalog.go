@@ -1,6 +1,9 @@
 package bifrost
 
-import "slices"
+import (
+	"regexp"
+	"slices"
+)
 
 // standardProviders are the provider types built into Bifrost (v1.5 and v2).
 var standardProviders = map[string]bool{
@@ -33,3 +36,8 @@ func CustomBases() []string { return slices.Clone(customBases) }
 
 // IsCustomBase reports whether a custom provider may be based on name.
 func IsCustomBase(name string) bool { return slices.Contains(customBases, name) }
+
+// ProviderNamePattern is the form of provider names the Terraform provider
+// accepts: custom providers may have any name, so the form is checked, not
+// membership in the built-in list.
+var ProviderNamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)

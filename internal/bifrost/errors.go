@@ -43,6 +43,11 @@ func IsNotFound(err error) bool {
 	return statusOf(err) == http.StatusNotFound
 }
 
+// IsConflict reports whether err is a 409 from the server.
+func IsConflict(err error) bool {
+	return statusOf(err) == http.StatusConflict
+}
+
 // IsUnauthorized reports whether err is a 401 or 403 from the server.
 func IsUnauthorized(err error) bool {
 	s := statusOf(err)

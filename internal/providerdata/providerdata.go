@@ -3,6 +3,7 @@
 package providerdata
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -22,4 +23,11 @@ func Client(data any, diags *diag.Diagnostics) *bifrost.Client {
 			fmt.Sprintf("Expected *bifrost.Client, got %T. Please report this issue to the provider developers.", data))
 	}
 	return client
+}
+
+// PrivateState is the part of the framework's private state API the
+// resources use (resp.Private of Create, Read and Update).
+type PrivateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }

@@ -45,7 +45,7 @@ func (d *providerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	attrs["name"] = dsschema.StringAttribute{
 		MarkdownDescription: "The provider's name (a built-in type such as `openai`, or a custom provider's name).",
 		Required:            true,
-		Validators: []validator.String{stringvalidator.RegexMatches(providerNameRe,
+		Validators: []validator.String{stringvalidator.RegexMatches(bifrost.ProviderNamePattern,
 			"must be letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters")},
 	}
 	resp.Schema = dsschema.Schema{
@@ -88,11 +88,11 @@ func (d *providerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	got, err := d.client.GetProvider(ctx, name)
 	if bifrost.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Provider not found",
-			fmt.Sprintf("Bifrost has no provider named %q.\n\n%s", name, apiErrorDetail(err)))
+			fmt.Sprintf("Bifrost has no provider named %q.\n\n%s", name, err.Error()))
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the provider", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot read the provider", err.Error())
 		return
 	}
 	fields, diags := flattenProvider(ctx, got, providerFields{})

@@ -5,9 +5,7 @@ package bifrostprovider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,26 +44,6 @@ func (r *providerResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// privateState is the part of the framework's private state API we use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// apiErrorDetail describes a failed call: Bifrost's own message and the HTTP
-// status when the server answered, the error otherwise.
-func apiErrorDetail(err error) string {
-	var apiErr *bifrost.APIError
-	if errors.As(err, &apiErr) {
-		msg := apiErr.Message
-		if msg == "" {
-			msg = http.StatusText(apiErr.StatusCode)
-		}
-		return fmt.Sprintf("Bifrost answered HTTP %d: %s\n\n(%s %s)", apiErr.StatusCode, msg, apiErr.Method, apiErr.Path)
-	}
-	return err.Error()
-}
-
 func (r *providerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan providerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -84,14 +62,14 @@ func (r *providerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	got, err := r.client.CreateProvider(ctx, p)
 	if err != nil {
-		if statusOf(err) == http.StatusConflict {
+		if bifrost.IsConflict(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Provider already exists",
 				fmt.Sprintf("Bifrost already has a provider named %q. Manage it with Terraform by importing it:\n\n"+
 					"  terraform import <resource address> %s\n\nor an import block:\n\n"+
-					"  import {\n    to = <resource address>\n    id = %q\n  }\n\n%s", p.Name, p.Name, p.Name, apiErrorDetail(err)))
+					"  import {\n    to = <resource address>\n    id = %q\n  }\n\n%s", p.Name, p.Name, p.Name, err.Error()))
 			return
 		}
-		resp.Diagnostics.AddError("Cannot create the provider", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot create the provider", err.Error())
 		return
 	}
 	r.setState(ctx, got, plan, p.CustomProviderConfig, resp.Private, &resp.State, &resp.Diagnostics)
@@ -118,7 +96,7 @@ func (r *providerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the provider", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot read the provider", err.Error())
 		return
 	}
 	r.setState(ctx, got, state, nil, resp.Private, &resp.State, &resp.Diagnostics)
@@ -151,7 +129,7 @@ func (r *providerResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	got, err := r.client.UpdateProvider(ctx, p)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the provider", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot update the provider", err.Error())
 		return
 	}
 	r.setState(ctx, got, plan, p.CustomProviderConfig, resp.Private, &resp.State, &resp.Diagnostics)
@@ -167,7 +145,7 @@ type stateSetter interface {
 // configuration just written, if any, to detect request types the server
 // dropped.
 func (r *providerResource) setState(ctx context.Context, got *bifrost.Provider, prior providerModel, sent *bifrost.CustomProviderConfig,
-	private privateState, state stateSetter, diags *diag.Diagnostics) {
+	private providerdata.PrivateState, state stateSetter, diags *diag.Diagnostics) {
 	fields, d := flattenProvider(ctx, got, prior.providerFields)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -198,24 +176,16 @@ func (r *providerResource) Delete(ctx context.Context, req resource.DeleteReques
 	// Bifrost answers 200 whether or not the provider exists, and deletes
 	// the provider's keys with it.
 	if err := r.client.DeleteProvider(ctx, state.Name.ValueString()); err != nil && !bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete the provider", apiErrorDetail(err))
+		resp.Diagnostics.AddError("Cannot delete the provider", err.Error())
 	}
 }
 
 // ImportState takes the provider's name.
 func (r *providerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" || !providerNameRe.MatchString(req.ID) {
+	if req.ID == "" || !bifrost.ProviderNamePattern.MatchString(req.ID) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("%q is not an import ID of bifrost_provider: expected the provider's name, e.g. \"openai\" or \"my-custom-provider\".", req.ID))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
-}
-
-func statusOf(err error) int {
-	var apiErr *bifrost.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.StatusCode
-	}
-	return 0
 }

@@ -2,7 +2,6 @@ package bifrostprovider
 
 import (
 	"context"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -20,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 // Bifrost's defaults for a provider created without network_config or
@@ -43,10 +44,6 @@ const (
 	minBackoffMS = 100
 	maxBackoffMS = 1_000_000
 )
-
-// providerNameRe is the form of provider names the provider accepts (the
-// same rule as bifrost_provider_key.provider_name).
-var providerNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
 
 // requestTypes are the request types of custom_provider_config's
 // allowed_requests and request_path_overrides: those of Bifrost v1.5, then
@@ -282,7 +279,7 @@ func (r *providerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"`custom_provider_config`, any other name. Changing it replaces the provider. Import with this name.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{stringvalidator.RegexMatches(providerNameRe,
+				Validators: []validator.String{stringvalidator.RegexMatches(bifrost.ProviderNamePattern,
 					"must be letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters")},
 			},
 			"network_config": schema.SingleNestedAttribute{

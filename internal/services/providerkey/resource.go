@@ -56,12 +56,6 @@ func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// privateState is the part of the framework's private state API we use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // ModifyPlan derives value_env_var and value_from_env from the configured
 // value, so that a switch between a literal and a reference is planned
 // exactly instead of showing as "known after apply".
@@ -69,16 +63,15 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	r.checkServerVersion(ctx, req, resp)
-	var value, valueWO types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value"), &value)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("value_wo"), &valueWO)...)
+	var config keyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	v := value
+	r.checkServerVersion(ctx, config, resp)
+	v := config.Value
 	if v.IsNull() {
-		v = valueWO
+		v = config.ValueWO
 	}
 	if v.IsUnknown() {
 		return
@@ -116,14 +109,12 @@ func v2Attributes(m keyModel) []path.Path {
 
 // checkServerVersion asks the server's version (once per Terraform run, and
 // only when the configuration uses a v2 field).
-func (r *keyResource) checkServerVersion(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *keyResource) checkServerVersion(ctx context.Context, config keyModel, resp *resource.ModifyPlanResponse) {
 	if r.client == nil {
 		return
 	}
-	var config keyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	attrs := v2Attributes(config)
-	if len(attrs) == 0 || resp.Diagnostics.HasError() {
+	if len(attrs) == 0 {
 		return
 	}
 	v, err := r.client.ServerVersion(ctx)
@@ -265,7 +256,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 // readAfterWrite reads a key; right after this resource wrote it, a 404 is
 // retried for a bounded window, since another node of a Bifrost cluster may
 // not have seen the write yet. Later, a 404 means the key is gone.
-func (r *keyResource) readAfterWrite(ctx context.Context, private privateState, provider, id string) (*bifrost.Key, error) {
+func (r *keyResource) readAfterWrite(ctx context.Context, private providerdata.PrivateState, provider, id string) (*bifrost.Key, error) {
 	var writtenAt time.Time
 	if b, _ := private.GetKey(ctx, privateWrittenAt); len(b) > 0 {
 		var ms int64
@@ -423,7 +414,7 @@ func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, m keyModel)
 // recordWrite keeps, in private state, the time of this write (for
 // read-after-write consistency), the fields the provider does not model,
 // and, for value_wo, the fingerprint of what the server now holds.
-func recordWrite(ctx context.Context, private privateState, got *bifrost.Key, writeOnly bool) diag.Diagnostics {
+func recordWrite(ctx context.Context, private providerdata.PrivateState, got *bifrost.Key, writeOnly bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ts, _ := json.Marshal(time.Now().UnixMilli())
 	diags.Append(private.SetKey(ctx, privateWrittenAt, ts)...)
@@ -436,7 +427,7 @@ func recordWrite(ctx context.Context, private privateState, got *bifrost.Key, wr
 	return diags
 }
 
-func setExtra(ctx context.Context, private privateState, got *bifrost.Key) diag.Diagnostics {
+func setExtra(ctx context.Context, private providerdata.PrivateState, got *bifrost.Key) diag.Diagnostics {
 	var b []byte
 	if len(got.Extra) > 0 {
 		b, _ = json.Marshal(got.Extra)
@@ -444,7 +435,7 @@ func setExtra(ctx context.Context, private privateState, got *bifrost.Key) diag.
 	return private.SetKey(ctx, privateExtra, b)
 }
 
-func getExtra(ctx context.Context, private privateState) (map[string]json.RawMessage, diag.Diagnostics) {
+func getExtra(ctx context.Context, private providerdata.PrivateState) (map[string]json.RawMessage, diag.Diagnostics) {
 	b, diags := private.GetKey(ctx, privateExtra)
 	if len(b) == 0 {
 		return nil, diags

@@ -15,9 +15,8 @@ import (
 )
 
 var (
-	providerNameRe = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
-	envRefRe       = regexp.MustCompile(`^env\.[A-Za-z_][A-Za-z0-9_]*$`)
-	vaultRefRe     = regexp.MustCompile(`^vault\.\S+$`)
+	envRefRe   = regexp.MustCompile(`^env\.[A-Za-z_][A-Za-z0-9_]*$`)
+	vaultRefRe = regexp.MustCompile(`^vault\.\S+$`)
 	// looksLikeRefRe catches references with a wrongly cased prefix, which
 	// Bifrost would silently store as a literal.
 	looksLikeRefRe = regexp.MustCompile(`(?i)^(env|vault)\.`)
@@ -39,7 +38,7 @@ func (v providerNameValidator) ValidateString(ctx context.Context, req validator
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if s := req.ConfigValue.ValueString(); !providerNameRe.MatchString(s) {
+	if s := req.ConfigValue.ValueString(); !bifrost.ProviderNamePattern.MatchString(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid provider name",
 			fmt.Sprintf("%q is not a valid provider name: expected %s (e.g. \"openai\" or \"my-custom-provider\").", s, v.Description(ctx)))
 	}
