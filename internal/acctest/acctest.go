@@ -38,10 +38,15 @@ const (
 // (default v1.5.1; e.g. v2.2.6).
 const EnvEmulatorVersion = "BIFROST_EMULATOR_VERSION"
 
-// ProviderFactories serves the provider in-process to the Terraform CLI.
+// ProviderFactories serves the provider in-process to the Terraform CLI, as
+// the provider binary serves it (fast paths included).
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"bifrost": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"bifrost": provider.NewServer("test"),
 }
+
+// FrameworkFactory serves the provider without its fast paths: the
+// reference they are compared with.
+var FrameworkFactory = providerserver.NewProtocol6WithError(provider.New("test")())
 
 // Target is the Bifrost server a test runs against.
 type Target struct {

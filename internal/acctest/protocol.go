@@ -17,9 +17,21 @@ type ProtocolServer struct {
 }
 
 // NewProtocolServer starts the provider and configures it for endpoint.
-func NewProtocolServer(t *testing.T, endpoint string) *ProtocolServer {
+func NewProtocolServer(t testing.TB, endpoint string) *ProtocolServer {
 	t.Helper()
-	s, diags := ConfigureProtocolServer(t, map[string]tftypes.Value{
+	return newProtocolServer(t, ProviderFactories["bifrost"], endpoint)
+}
+
+// NewFrameworkProtocolServer is NewProtocolServer without the provider's
+// fast paths: every call goes through the framework.
+func NewFrameworkProtocolServer(t testing.TB, endpoint string) *ProtocolServer {
+	t.Helper()
+	return newProtocolServer(t, FrameworkFactory, endpoint)
+}
+
+func newProtocolServer(t testing.TB, factory func() (tfprotov6.ProviderServer, error), endpoint string) *ProtocolServer {
+	t.Helper()
+	s, diags := configureProtocolServer(t, factory, map[string]tftypes.Value{
 		"endpoint": tftypes.NewValue(tftypes.String, endpoint),
 	})
 	if hasErrors(diags) {
@@ -30,9 +42,14 @@ func NewProtocolServer(t *testing.T, endpoint string) *ProtocolServer {
 
 // ConfigureProtocolServer starts the provider and configures it with the
 // given provider attributes (the others null), returning the diagnostics.
-func ConfigureProtocolServer(t *testing.T, attrs map[string]tftypes.Value) (*ProtocolServer, []*tfprotov6.Diagnostic) {
+func ConfigureProtocolServer(t testing.TB, attrs map[string]tftypes.Value) (*ProtocolServer, []*tfprotov6.Diagnostic) {
 	t.Helper()
-	ps, err := ProviderFactories["bifrost"]()
+	return configureProtocolServer(t, ProviderFactories["bifrost"], attrs)
+}
+
+func configureProtocolServer(t testing.TB, factory func() (tfprotov6.ProviderServer, error), attrs map[string]tftypes.Value) (*ProtocolServer, []*tfprotov6.Diagnostic) {
+	t.Helper()
+	ps, err := factory()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +74,7 @@ func (s *ProtocolServer) ResourceType(name string) tftypes.Type {
 
 // Value builds a DynamicValue of typ (an object) from the given attributes,
 // the others null.
-func (s *ProtocolServer) Value(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
+func (s *ProtocolServer) Value(t testing.TB, typ tftypes.Type, attrs map[string]tftypes.Value) tfprotov6.DynamicValue {
 	t.Helper()
 	obj, ok := typ.(tftypes.Object)
 	if !ok {
@@ -79,7 +96,7 @@ func (s *ProtocolServer) Value(t *testing.T, typ tftypes.Type, attrs map[string]
 }
 
 // Attrs decodes a DynamicValue of typ into its attributes.
-func Attrs(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
+func Attrs(t testing.TB, typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
 	t.Helper()
 	v, err := dv.Unmarshal(typ)
 	if err != nil {
@@ -93,7 +110,7 @@ func Attrs(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) map[strin
 }
 
 // Str returns a string attribute's value ("" when null).
-func Str(t *testing.T, v tftypes.Value) string {
+func Str(t testing.TB, v tftypes.Value) string {
 	t.Helper()
 	var s *string
 	if err := v.As(&s); err != nil {

@@ -1,11 +1,14 @@
 // Package bench is the benchmark of the Terraform provider (`make bench`):
 // for N keys spread over several Bifrost providers it measures the wall time
 // and the HTTP requests of four Terraform phases (create, plan, update,
-// destroy) with bifrost_provider_key, and compares them with two floors:
+// destroy) with bifrost_provider_key, and compares them with floors:
 // Terraform's own cost (the same phases over terraform_data resources of
-// the same shape) and the server's cost (the phases' minimal requests made
-// directly with the project's client at the same concurrency). It also
-// records the peak memory and CPU time of the provider processes.
+// the key's shape) and the server's cost (the phases' minimal requests made
+// directly with the project's client at the same concurrency), whose sum is
+// the issue's floor; and the protocol floor, the same keys served by a
+// provider that does nothing (what Terraform costs with any external
+// provider of this schema). It also records the peak memory and CPU time of
+// the provider processes.
 //
 // By default it runs against the in-process emulator with a fixed latency
 // per request; with an endpoint it runs against a real Bifrost, where
@@ -228,7 +231,8 @@ func checkProviders(ctx context.Context, cfg bifrost.Config, want []string) erro
 }
 
 // measure runs the four phases at n with our provider, then with
-// terraform_data, then directly with the client, and returns their rows.
+// terraform_data, then with the null provider, then directly with the
+// client, and returns their rows.
 func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, error) {
 	rows := make([]Row, len(Phases))
 	for i, p := range Phases {
@@ -282,6 +286,22 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		}
 		rows[i].TerraformFloorSeconds, rows[i].TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
 		s.logf("N=%d %-7s terraform floor %7.2fs  CPU %.1fs", n, p, wall.Seconds(), cpu.Seconds())
+	}
+
+	ws, err = s.workspace(ctx, protocolFloor, n, prefix+"-null")
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range Phases {
+		if err := ws.configure(p); err != nil {
+			return nil, err
+		}
+		wall, cpu, err := s.tf.run(ctx, ws.dir, p, n, envServeNullProvider+"=1")
+		if err != nil {
+			return nil, fmt.Errorf("protocol floor: %w", err)
+		}
+		rows[i].ProtocolFloorSeconds, rows[i].ProtocolFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
+		s.logf("N=%d %-7s protocol floor  %7.2fs  CPU %.1fs", n, p, wall.Seconds(), cpu.Seconds())
 	}
 
 	floor := &serverFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}

@@ -31,10 +31,23 @@ func TestRenderConfig(t *testing.T) {
 		"  input = {\n    provider_name = ",
 		`value         = sensitive("sk-bench-${format("%032d", count.index)}")`,
 		"weight        = 1\n",
+		// The other attributes of a key's state, as nulls.
+		"    id = null\n",
+		"    value_wo = null\n",
+		"    azure_key_config = null\n",
+		"    timeouts = null\n",
 	} {
 		if !strings.Contains(floor, want) {
 			t.Errorf("terraform_data config lacks %q:\n%s", want, floor)
 		}
+	}
+	if strings.Contains(floor, "provider_name = null") || strings.Contains(floor, "weight = null") {
+		t.Errorf("terraform_data config sets a configured attribute to null:\n%s", floor)
+	}
+	// Every attribute of the key's state is in the floor's input: 5 set, the
+	// others null.
+	if got := strings.Count(floor, " = null\n"); got+len(configuredAttributes) < 25 {
+		t.Errorf("terraform_data input has %d null attributes; the key's state has more:\n%s", got, floor)
 	}
 	// With the local backend and no provider, no terraform block at all.
 	if strings.Contains(floor, "bifrost") || strings.Contains(floor, "terraform {") {

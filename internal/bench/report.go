@@ -60,6 +60,10 @@ type Row struct {
 	// ServerFloorSeconds is the phase's minimal requests made directly with
 	// the project's client at the same concurrency: the server's cost.
 	ServerFloorSeconds float64 `json:"server_floor_seconds"`
+	// ProtocolFloorSeconds is the wall time of the phase with the null
+	// provider: Terraform's cost with an external provider of this schema
+	// that does nothing (see ServeNullProviderIfAsked).
+	ProtocolFloorSeconds float64 `json:"protocol_floor_seconds"`
 
 	// Requests is how many HTTP requests the server received during the
 	// Terraform command; nil when they cannot be counted (a real server).
@@ -76,6 +80,9 @@ type Row struct {
 	ProviderCPUSeconds float64 `json:"provider_cpu_seconds"`
 	// TerraformFloorCPUSeconds is the CPU time of the terraform_data command.
 	TerraformFloorCPUSeconds float64 `json:"terraform_floor_cpu_seconds"`
+	// ProtocolFloorCPUSeconds is the CPU time of Terraform and the null
+	// provider.
+	ProtocolFloorCPUSeconds float64 `json:"protocol_floor_cpu_seconds"`
 
 	// PeakRSSBytes is the largest RSS high-water mark of the provider
 	// processes Terraform started for the command; nil when not measured.
@@ -85,6 +92,10 @@ type Row struct {
 
 	// Ratio is Seconds / (TerraformFloorSeconds + ServerFloorSeconds).
 	Ratio float64 `json:"ratio"`
+	// ProtocolRatio is Seconds / (ProtocolFloorSeconds +
+	// ServerFloorSeconds): how far the provider is from one that does
+	// nothing but make the requests.
+	ProtocolRatio float64 `json:"protocol_ratio"`
 	// RequestRatio is Requests / MinRequests; nil when Requests is.
 	RequestRatio *float64 `json:"request_ratio"`
 	// MsPerKey and the floors' per-key costs, in milliseconds per key.
@@ -97,6 +108,9 @@ type Row struct {
 func (r Row) Finish() Row {
 	if floor := r.TerraformFloorSeconds + r.ServerFloorSeconds; floor > 0 {
 		r.Ratio = r.Seconds / floor
+	}
+	if floor := r.ProtocolFloorSeconds + r.ServerFloorSeconds; floor > 0 {
+		r.ProtocolRatio = r.Seconds / floor
 	}
 	r.RequestRatio = nil
 	if r.Requests != nil && r.MinRequests > 0 {
@@ -111,10 +125,20 @@ func (r Row) Finish() Row {
 	return r
 }
 
-// Growth is, per phase, the per-key cost with our provider at the largest N
-// divided by the one at the smallest N. At most about 1 means the phase
-// grows at most linearly in N (fixed costs make it fall below 1).
-func Growth(rows []Row) map[Phase]float64 {
+// The per-key costs whose growth the table prints.
+var (
+	// oursPerKey is the wall time per key with our provider.
+	oursPerKey = func(r Row) float64 { return r.MsPerKey }
+	// floorPerKey is the wall time per key of Terraform's floor.
+	floorPerKey = func(r Row) float64 { return r.TerraformFloorMsPerKey }
+	// providerCPUPerKey is the provider processes' CPU time per key.
+	providerCPUPerKey = func(r Row) float64 { return r.ProviderCPUSeconds / float64(r.N) }
+)
+
+// Growth is, per phase, a per-key cost at the largest N divided by the one
+// at the smallest N. At most about 1 means the phase grows at most linearly
+// in N (fixed costs make it fall below 1).
+func Growth(rows []Row, perKey func(Row) float64) map[Phase]float64 {
 	first, last := map[Phase]Row{}, map[Phase]Row{}
 	for _, r := range rows {
 		if f, ok := first[r.Phase]; !ok || r.N < f.N {
@@ -126,8 +150,8 @@ func Growth(rows []Row) map[Phase]float64 {
 	}
 	out := map[Phase]float64{}
 	for p, f := range first {
-		if l := last[p]; l.N > f.N && f.MsPerKey > 0 {
-			out[p] = l.MsPerKey / f.MsPerKey
+		if l := last[p]; l.N > f.N && perKey(f) > 0 {
+			out[p] = perKey(l) / perKey(f)
 		}
 	}
 	return out
@@ -186,29 +210,36 @@ func (r *Report) WriteJSON(dir string) (string, error) {
 // growth of each phase.
 func WriteTable(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\trequests\tmin\treq ratio\tms/key\t"+
-		"CPU s\tprov CPU s\ttf floor CPU s\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\tproto floor s\tproto ratio\trequests\tmin\treq ratio\tms/key\t"+
+		"CPU s\tprov CPU s\ttf floor CPU s\tproto floor CPU s\tpeak RSS MiB\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.1f\t%.1f\t%s\t\n",
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n",
 			r.N, r.Phase, r.Seconds, r.TerraformFloorSeconds, r.ServerFloorSeconds, r.Ratio,
+			r.ProtocolFloorSeconds, r.ProtocolRatio,
 			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), r.MsPerKey,
-			r.CPUSeconds, r.ProviderCPUSeconds, r.TerraformFloorCPUSeconds, mibOrNA(r.PeakRSSBytes))
+			r.CPUSeconds, r.ProviderCPUSeconds, r.TerraformFloorCPUSeconds, r.ProtocolFloorCPUSeconds, mibOrNA(r.PeakRSSBytes))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	growth := Growth(rows)
-	if len(growth) == 0 {
+	ours, floor, cpu := Growth(rows, oursPerKey), Growth(rows, floorPerKey), Growth(rows, providerCPUPerKey)
+	if len(ours) == 0 {
 		return nil
 	}
-	fmt.Fprint(w, "\nper-key cost at the largest N / at the smallest N (≤ 1: at most linear):")
+	fmt.Fprintln(w, "\nper-key cost at the largest N / at the smallest N (≤ 1: at most linear):")
 	for _, p := range Phases {
-		if g, ok := growth[p]; ok {
-			fmt.Fprintf(w, "  %s %.2f", p, g)
+		if g, ok := ours[p]; ok {
+			fmt.Fprintf(w, "  %-7s ours %.2f, terraform floor %s, provider CPU %s\n", p, g, growthOrNA(floor, p), growthOrNA(cpu, p))
 		}
 	}
-	_, err := fmt.Fprintln(w)
-	return err
+	return nil
+}
+
+func growthOrNA(g map[Phase]float64, p Phase) string {
+	if v, ok := g[p]; ok {
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	return "n/a"
 }
 
 func intOrNA(v *int) string {

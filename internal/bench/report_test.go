@@ -73,12 +73,23 @@ func TestGrowth(t *testing.T) {
 	for i := range rows {
 		rows[i] = rows[i].Finish()
 	}
-	g := Growth(rows)
+	g := Growth(rows, oursPerKey)
 	if math.Abs(g[PhaseCreate]-0.5) > 1e-9 || math.Abs(g[PhasePlan]-3) > 1e-9 {
 		t.Errorf("Growth = %v, want create 0.5 and plan 3", g)
 	}
 	if _, ok := g[PhaseUpdate]; ok {
 		t.Errorf("Growth has update with a single N: %v", g)
+	}
+	rows[0].TerraformFloorSeconds, rows[1].TerraformFloorSeconds = 20, 4
+	rows[0].ProviderCPUSeconds, rows[1].ProviderCPUSeconds = 2, 1
+	for i := range rows {
+		rows[i] = rows[i].Finish()
+	}
+	if f := Growth(rows, floorPerKey)[PhaseCreate]; math.Abs(f-0.25) > 1e-9 {
+		t.Errorf("floor growth of create = %v, want 0.25 (10 ms/key, then 40)", f)
+	}
+	if c := Growth(rows, providerCPUPerKey)[PhaseCreate]; math.Abs(c-0.1) > 1e-9 {
+		t.Errorf("provider CPU growth of create = %v, want 0.1 (1 ms/key, then 10)", c)
 	}
 }
 
@@ -112,7 +123,7 @@ func TestWriteTable(t *testing.T) {
 	if strings.Count(lines[2], "n/a") != 3 {
 		t.Errorf("line 2 %q: want n/a for requests, request ratio and peak RSS", lines[2])
 	}
-	if !strings.Contains(buf.String(), "create 0.80") {
+	if !strings.Contains(buf.String(), "create  ours 0.80, terraform floor 0.80, provider CPU n/a") {
 		t.Errorf("growth line missing or wrong (20/25 ms per key = 0.80):\n%s", buf.String())
 	}
 }

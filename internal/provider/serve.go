@@ -2,11 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"runtime/debug"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
 )
 
 // Address is the provider's registry address.
@@ -32,6 +37,7 @@ func logsRequested() bool {
 //   - the plugin SDK's logging is turned off: by default it formats every
 //     line at TRACE for Terraform to parse and discard, about half of the
 //     provider's CPU time;
+//   - the garbage collector runs less often (see tuneGC);
 //   - each per-resource call runs on a context detached from the gRPC
 //     request's one (cancelled with it): terraform-plugin-framework v1.19
 //     keeps every request's context until the provider stops
@@ -45,24 +51,99 @@ func Serve(version string, debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
+	tuneGC()
 	quiet := !logsRequested()
 	if quiet {
 		for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
 			_ = os.Setenv(name, "off")
 		}
 	}
-	return tf6server.Serve(Address, func() tfprotov6.ProviderServer {
-		server, _ := providerserver.NewProtocol6WithError(New(version)())()
-		if quiet {
-			return detachedServer{server}
-		}
-		return server
-	}, opts...)
+	return tf6server.Serve(Address, func() tfprotov6.ProviderServer { return served(version, quiet) }, opts...)
+}
+
+// served is the server Serve serves: with quiet (no logs asked for), each
+// per-resource call on a detached context.
+func served(version string, quiet bool) Server {
+	server, err := newServer(New(version))
+	if err != nil {
+		// The framework validates the provider's definition here: a bug.
+		panic(err)
+	}
+	if quiet {
+		return detachedServer{server}
+	}
+	return server
+}
+
+// Server is what the provider serves: the provider protocol and list
+// resources. The wrappers of the framework's server embed it, so that they
+// pass list resource calls on too.
+type Server interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
+// NewServer returns a factory of the provider's protocol server: the
+// framework's, behind the fast paths of the resources that have them.
+func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
+	p := New(version)
+	return func() (tfprotov6.ProviderServer, error) { return newServer(p) }
+}
+
+func newServer(p func() provider.Provider) (Server, error) {
+	server, err := providerserver.NewProtocol6WithError(p())()
+	if err != nil {
+		return nil, err
+	}
+	withLists, ok := server.(Server)
+	if !ok {
+		return nil, fmt.Errorf("the framework's provider server (%T) does not serve list resources", server)
+	}
+	return fastPaths{withLists}, nil
+}
+
+// Both wrappers serve list resources (terraform query) like the framework.
+var (
+	_ Server = fastPaths{}
+	_ Server = detachedServer{}
+)
+
+// fastPaths answers the calls that a resource can answer without the
+// framework, exactly as the framework would, and passes the others on.
+type fastPaths struct {
+	Server
+}
+
+func (s fastPaths) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	if resp, ok := providerkey.Plan(req); ok {
+		return resp, nil
+	}
+	return s.Server.PlanResourceChange(ctx, req)
+}
+
+// GC settings of the provider process, unless the user set GOGC or
+// GOMEMLIMIT. The framework allocates about 2.5 MB per resource per plan
+// and keeps little of it: with Go's default (GOGC=100, a collection each
+// time the heap doubles) a plan of thousands of keys spends a quarter of
+// its CPU collecting. A larger growth factor, bounded by a soft memory
+// limit, trades a few MiB of heap for that.
+const (
+	gcPercent   = 400
+	memoryLimit = 64 << 20
+)
+
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 // detachedServer runs the calls made once per resource on detached contexts.
 type detachedServer struct {
-	tfprotov6.ProviderServer
+	Server
 }
 
 // detached calls f on a context that carries nothing of ctx but its
@@ -78,25 +159,25 @@ func detached[Req, Resp any](ctx context.Context, f func(context.Context, Req) (
 }
 
 func (s detachedServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return detached(ctx, s.ProviderServer.ValidateResourceConfig, req)
+	return detached(ctx, s.Server.ValidateResourceConfig, req)
 }
 
 func (s detachedServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return detached(ctx, s.ProviderServer.UpgradeResourceState, req)
+	return detached(ctx, s.Server.UpgradeResourceState, req)
 }
 
 func (s detachedServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return detached(ctx, s.ProviderServer.ReadResource, req)
+	return detached(ctx, s.Server.ReadResource, req)
 }
 
 func (s detachedServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return detached(ctx, s.ProviderServer.PlanResourceChange, req)
+	return detached(ctx, s.Server.PlanResourceChange, req)
 }
 
 func (s detachedServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return detached(ctx, s.ProviderServer.ApplyResourceChange, req)
+	return detached(ctx, s.Server.ApplyResourceChange, req)
 }
 
 func (s detachedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return detached(ctx, s.ProviderServer.ReadDataSource, req)
+	return detached(ctx, s.Server.ReadDataSource, req)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 type ctxKey struct{}
@@ -38,5 +40,22 @@ func TestLogsRequested(t *testing.T) {
 	t.Setenv("TF_LOG", "trace")
 	if !logsRequested() {
 		t.Fatal("TF_LOG=trace not seen")
+	}
+}
+
+// The served server, with or without logs, answers list resource calls
+// (terraform query): wrappers that embed only tfprotov6.ProviderServer hide
+// them from tf6server, which then answers "Unimplemented".
+func TestServedServerListsResources(t *testing.T) {
+	for _, quiet := range []bool{true, false} {
+		var s tfprotov6.ProviderServer = served("test", quiet)
+		lister, ok := s.(tfprotov6.ListResourceServer)
+		if !ok {
+			t.Fatalf("quiet=%v: %T does not serve list resources", quiet, s)
+		}
+		resp, err := lister.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: "bifrost_provider_key"})
+		if err != nil || resp == nil {
+			t.Fatalf("quiet=%v: ValidateListResourceConfig: %v", quiet, err)
+		}
 	}
 }

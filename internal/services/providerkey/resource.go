@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
@@ -59,49 +60,97 @@ func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest
 // ModifyPlan derives value_env_var and value_from_env from the configured
 // value, so that a switch between a literal and a reference is planned
 // exactly instead of showing as "known after apply".
+//
+// It runs on every plan of every key, so it works on the raw values: the
+// typed model (reflection) and Plan.SetAttribute (a schema walk and a copy
+// of the whole plan per call) made up a fifth of a plan's provider CPU.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var config keyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
+	config, err := objectAttrs(req.Config.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the configuration", err.Error())
 		return
 	}
 	r.checkServerVersion(ctx, config, resp)
-	v := config.Value
-	if v.IsNull() {
-		v = config.ValueWO
-	}
-	if v.IsUnknown() {
+	ref, known, err := referenceOf(config)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("value"), "Cannot read the configuration", err.Error())
 		return
 	}
-	ref := ""
-	if bifrost.IsReference(v.ValueString()) {
-		ref = v.ValueString()
+	if !known {
+		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_env_var"), types.StringValue(ref))...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("value_from_env"), types.BoolValue(ref != ""))...)
+	plan, err := objectAttrs(resp.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the plan", err.Error())
+		return
+	}
+	plan["value_env_var"] = tftypes.NewValue(tftypes.String, ref)
+	plan["value_from_env"] = tftypes.NewValue(tftypes.Bool, ref != "")
+	resp.Plan.Raw = tftypes.NewValue(resp.Plan.Raw.Type(), plan)
 }
 
-// v2Attributes are the attributes only Bifrost ≥ 2.0 knows. Older servers
-// would silently drop them, so a configuration that sets one is refused at
-// plan time when the server is older.
-func v2Attributes(m keyModel) []path.Path {
+// referenceOf is the environment reference configured as the key's value
+// (value, else value_wo), "" for a literal or no value: what value_env_var
+// must hold. known is false while the value is unknown.
+func referenceOf(config map[string]tftypes.Value) (ref string, known bool, err error) {
+	v := config["value"]
+	if v.IsNull() {
+		v = config["value_wo"]
+	}
+	if !v.IsKnown() {
+		return "", false, nil
+	}
+	var value string
+	if !v.IsNull() {
+		if err := v.As(&value); err != nil {
+			return "", false, err
+		}
+	}
+	if bifrost.IsReference(value) {
+		return value, true, nil
+	}
+	return "", true, nil
+}
+
+// objectAttrs returns the attributes of a known, non-null object value.
+func objectAttrs(v tftypes.Value) (map[string]tftypes.Value, error) {
+	attrs := map[string]tftypes.Value{}
+	if err := v.As(&attrs); err != nil {
+		return nil, err
+	}
+	return attrs, nil
+}
+
+// v2Attributes are the configured attributes only Bifrost ≥ 2.0 knows.
+// Older servers would silently drop them, so a configuration that sets one
+// is refused at plan time when the server is older.
+func v2Attributes(config map[string]tftypes.Value) []path.Path {
 	var out []path.Path
-	if !m.UseAnthropic.IsNull() {
+	set := func(v tftypes.Value) bool { return !v.IsNull() }
+	nestedSet := func(block, attr string) bool {
+		b := config[block]
+		if b.IsNull() || !b.IsKnown() {
+			return false
+		}
+		attrs, err := objectAttrs(b)
+		return err == nil && set(attrs[attr])
+	}
+	if set(config["use_anthropic_endpoints"]) {
 		out = append(out, path.Root("use_anthropic_endpoints"))
 	}
-	if !m.AliasConfigs.IsNull() {
+	if set(config["alias_configs"]) {
 		out = append(out, path.Root("alias_configs"))
 	}
-	if m.VertexKeyConfig != nil && !m.VertexKeyConfig.ForceSingleRegion.IsNull() {
+	if nestedSet("vertex_key_config", "force_single_region") {
 		out = append(out, path.Root("vertex_key_config").AtName("force_single_region"))
 	}
-	if m.BedrockKeyConfig != nil && !m.BedrockKeyConfig.ProjectID.IsNull() {
+	if nestedSet("bedrock_key_config", "project_id") {
 		out = append(out, path.Root("bedrock_key_config").AtName("project_id"))
 	}
-	if m.MantleKeyConfig != nil {
+	if set(config["bedrock_mantle_key_config"]) {
 		out = append(out, path.Root("bedrock_mantle_key_config"))
 	}
 	return out
@@ -109,7 +158,7 @@ func v2Attributes(m keyModel) []path.Path {
 
 // checkServerVersion asks the server's version (once per Terraform run, and
 // only when the configuration uses a v2 field).
-func (r *keyResource) checkServerVersion(ctx context.Context, config keyModel, resp *resource.ModifyPlanResponse) {
+func (r *keyResource) checkServerVersion(ctx context.Context, config map[string]tftypes.Value, resp *resource.ModifyPlanResponse) {
 	if r.client == nil {
 		return
 	}
@@ -144,8 +193,8 @@ func secretFrom(plan, config keyModel) string {
 
 func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config keyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getKey(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getKey(ctx, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -182,7 +231,7 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 
 	state, d := flattenKey(ctx, got, provider, plan)
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setKey(ctx, &resp.State, state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
 }
@@ -212,7 +261,7 @@ func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, 
 
 func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state keyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getKey(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -248,7 +297,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 			newState.ValueWOVersion = types.Int64Null()
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(setKey(ctx, &resp.State, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
 	resp.Diagnostics.Append(setExtra(ctx, resp.Private, got)...)
 }
@@ -288,9 +337,9 @@ func (r *keyResource) readAfterWrite(ctx context.Context, private providerdata.P
 
 func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state keyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getKey(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getKey(ctx, req.Config.Raw, &config)...)
+	resp.Diagnostics.Append(getKey(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -324,14 +373,14 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	newState, d := flattenKey(ctx, got, provider, plan)
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(setKey(ctx, &resp.State, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
 	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
 }
 
 func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state keyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getKey(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -74,7 +74,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"Conflicts with `value_wo`.",
 				Optional:   true,
 				Sensitive:  true,
-				Validators: []validator.String{secretRefValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("value_wo"))},
+				Validators: []validator.String{secretRefValidator{}, conflictsWithRoot{other: "value_wo"}},
 			},
 			"value_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only alternative to `value` (Terraform ≥ 1.11): sent to Bifrost but never stored in the plan or state. " +

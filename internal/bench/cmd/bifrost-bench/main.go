@@ -27,8 +27,12 @@ import (
 )
 
 func main() {
-	// Terraform starts this executable as the provider wrapper, which
-	// measures the provider's peak memory.
+	// Terraform starts this executable as the null provider of the
+	// protocol floor, or as the provider wrapper, which measures the
+	// provider's peak memory.
+	if bench.ServeNullProviderIfAsked() {
+		return
+	}
 	if code, wrapped := bench.RunWrapperIfAsked(); wrapped {
 		os.Exit(code)
 	}
@@ -104,7 +108,8 @@ func run() error {
 		fmt.Printf("\nWARNING: the machine was busy (1-minute load %s at the start, %s at the end, on %d CPUs):\n"+
 			"wall times and ratios are inflated; the CPU columns are not.\n", load(rep.LoadStart), load(rep.LoadEnd), rep.CPUs)
 	}
-	fmt.Printf("\nratio = ours / (terraform floor + server floor); req ratio = requests / min; results: %s\n", file)
+	fmt.Printf("\nratio = ours / (terraform floor + server floor); proto ratio = ours / (protocol floor + server floor);\n"+
+		"req ratio = requests / min; results: %s\n", file)
 	return nil
 }
 
