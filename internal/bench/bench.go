@@ -272,36 +272,16 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 			n, p, r.Seconds, intOrNA(r.Requests), r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
 	}
 
-	ws, err = s.workspace(ctx, terraformFloor, n, prefix+"-data")
-	if err != nil {
+	// Terraform's floor, then the protocol floor.
+	if err := s.measureFloor(ctx, terraformFloor, n, prefix+"-data", "terraform floor", func(r *Row, wall, cpu time.Duration) {
+		r.TerraformFloorSeconds, r.TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
+	}, rows); err != nil {
 		return nil, err
 	}
-	for i, p := range Phases {
-		if err := ws.configure(p); err != nil {
-			return nil, err
-		}
-		wall, cpu, err := s.tf.run(ctx, ws.dir, p, n)
-		if err != nil {
-			return nil, err
-		}
-		rows[i].TerraformFloorSeconds, rows[i].TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
-		s.logf("N=%d %-7s terraform floor %7.2fs  CPU %.1fs", n, p, wall.Seconds(), cpu.Seconds())
-	}
-
-	ws, err = s.workspace(ctx, protocolFloor, n, prefix+"-null")
-	if err != nil {
+	if err := s.measureFloor(ctx, protocolFloor, n, prefix+"-null", "protocol floor", func(r *Row, wall, cpu time.Duration) {
+		r.ProtocolFloorSeconds, r.ProtocolFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
+	}, rows, envServeNullProvider+"=1"); err != nil {
 		return nil, err
-	}
-	for i, p := range Phases {
-		if err := ws.configure(p); err != nil {
-			return nil, err
-		}
-		wall, cpu, err := s.tf.run(ctx, ws.dir, p, n, envServeNullProvider+"=1")
-		if err != nil {
-			return nil, fmt.Errorf("protocol floor: %w", err)
-		}
-		rows[i].ProtocolFloorSeconds, rows[i].ProtocolFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
-		s.logf("N=%d %-7s protocol floor  %7.2fs  CPU %.1fs", n, p, wall.Seconds(), cpu.Seconds())
 	}
 
 	floor := &serverFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}
@@ -323,6 +303,29 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		rows[i] = rows[i].Finish()
 	}
 	return rows, nil
+}
+
+// measureFloor runs the phases in a workspace of the given kind and records
+// each phase's wall and CPU time in rows with record.
+func (s *session) measureFloor(ctx context.Context, kind workspaceKind, n int, prefix, label string,
+	record func(r *Row, wall, cpu time.Duration), rows []Row, extraEnv ...string,
+) error {
+	ws, err := s.workspace(ctx, kind, n, prefix)
+	if err != nil {
+		return err
+	}
+	for i, p := range Phases {
+		if err := ws.configure(p); err != nil {
+			return err
+		}
+		wall, cpu, err := s.tf.run(ctx, ws.dir, p, n, extraEnv...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+		record(&rows[i], wall, cpu)
+		s.logf("N=%d %-7s %-15s %7.2fs  CPU %.1fs", n, p, label, wall.Seconds(), cpu.Seconds())
+	}
+	return nil
 }
 
 // counted runs fn and counts the requests the emulator received meanwhile
