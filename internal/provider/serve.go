@@ -114,6 +114,13 @@ type fastPaths struct {
 	Server
 }
 
+func (s fastPaths) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	if resp, ok := providerkey.Valid(ctx, req); ok {
+		return resp, nil
+	}
+	return s.Server.ValidateResourceConfig(ctx, req)
+}
+
 func (s fastPaths) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if resp, ok := providerkey.Plan(req); ok {
 		return resp, nil
