@@ -109,7 +109,10 @@ var (
 )
 
 // fastPaths answers the calls that a resource can answer without the
-// framework, exactly as the framework would, and passes the others on.
+// framework, exactly as the framework would (providerkey.Valid and
+// providerkey.Plan: the two calls Terraform makes most per key), and passes
+// the others on. Calls it answers are absent from the framework's own
+// TRACE logs; the protocol's request and response logs still show them.
 type fastPaths struct {
 	Server
 }
