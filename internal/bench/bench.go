@@ -44,6 +44,9 @@ type Options struct {
 	// Parallelism is Terraform's -parallelism and the server floor's
 	// concurrency.
 	Parallelism int
+	// Repeat is how many times each N is measured; the report keeps, for
+	// each phase, the shortest wall time of ours and of each floor.
+	Repeat int
 	// Backend is where the workspaces keep their state: BackendHTTP (an
 	// in-process server) or BackendLocal (terraform.tfstate).
 	Backend string
@@ -88,7 +91,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 
 	rep = &Report{
 		Started: time.Now(), Target: "emulator", LatencyMS: float64(opts.Latency) / float64(time.Millisecond),
-		Backend: opts.Backend, Parallelism: opts.Parallelism, Providers: opts.Providers,
+		Backend: opts.Backend, Parallelism: opts.Parallelism, Repeat: max(opts.Repeat, 1), Providers: opts.Providers,
 		Terraform: s.tfVersion, Go: runtime.Version(), CPUs: runtime.NumCPU(), LoadStart: load,
 	}
 	if s.emu == nil {
@@ -232,25 +235,94 @@ func checkProviders(ctx context.Context, cfg bifrost.Config, want []string) erro
 
 // measure runs the four phases at n with our provider, then with
 // terraform_data, then with the null provider, then directly with the
-// client, and returns their rows.
+// client, Repeat times over, and returns their rows: for each phase and
+// each of the four, the repetition with the shortest wall time (the one
+// least disturbed by anything else on the machine), and the largest peak
+// memory of all.
 func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, error) {
-	rows := make([]Row, len(Phases))
-	for i, p := range Phases {
-		rows[i] = Row{N: n, Phase: p, MinRequests: MinRequests(p, n, len(s.opts.Providers))}
-	}
-
-	ws, err := s.workspace(ctx, ours, n, prefix+"-tf")
+	oursWS, err := s.workspace(ctx, ours, n, prefix+"-tf")
 	if err != nil {
 		return nil, err
 	}
-	for i, p := range Phases {
-		r := &rows[i]
-		usageDir := filepath.Join(s.work, "usage", fmt.Sprintf("%d-%s", n, p))
-		if err := os.MkdirAll(usageDir, 0o750); err != nil {
+	dataWS, err := s.workspace(ctx, terraformFloor, n, prefix+"-data")
+	if err != nil {
+		return nil, err
+	}
+	nullWS, err := s.workspace(ctx, protocolFloor, n, prefix+"-null")
+	if err != nil {
+		return nil, err
+	}
+	floor := &serverFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}
+
+	var best []Row
+	for rep := range max(s.opts.Repeat, 1) {
+		rows := make([]Row, len(Phases))
+		for i, p := range Phases {
+			rows[i] = Row{N: n, Phase: p, MinRequests: MinRequests(p, n, len(s.opts.Providers))}
+		}
+		if err := s.measureOurs(ctx, oursWS, n, rep, rows); err != nil {
 			return nil, err
 		}
-		if err := ws.configure(p); err != nil {
+		if err := s.measureFloor(ctx, dataWS, n, "terraform floor", func(r *Row, wall, cpu time.Duration) {
+			r.TerraformFloorSeconds, r.TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
+		}, rows); err != nil {
 			return nil, err
+		}
+		if err := s.measureFloor(ctx, nullWS, n, "protocol floor", func(r *Row, wall, cpu time.Duration) {
+			r.ProtocolFloorSeconds, r.ProtocolFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
+		}, rows, envServeNullProvider+"=1"); err != nil {
+			return nil, err
+		}
+		if err := s.measureServer(ctx, floor, n, rows); err != nil {
+			return nil, err
+		}
+		if best == nil {
+			best = rows
+			continue
+		}
+		for i := range best {
+			best[i] = keepBest(best[i], rows[i])
+		}
+	}
+	for i := range best {
+		best[i] = best[i].Finish()
+	}
+	return best, nil
+}
+
+// keepBest merges the measurements of a repetition into the best so far.
+func keepBest(best, r Row) Row {
+	if r.Seconds < best.Seconds {
+		rss := best.PeakRSSBytes
+		best.Seconds, best.CPUSeconds, best.Requests = r.Seconds, r.CPUSeconds, r.Requests
+		best.ProviderCPUSeconds, best.ProviderProcesses, best.PeakRSSBytes = r.ProviderCPUSeconds, r.ProviderProcesses, rss
+	}
+	if r.PeakRSSBytes != nil && (best.PeakRSSBytes == nil || *r.PeakRSSBytes > *best.PeakRSSBytes) {
+		best.PeakRSSBytes = r.PeakRSSBytes
+	}
+	if r.TerraformFloorSeconds < best.TerraformFloorSeconds {
+		best.TerraformFloorSeconds, best.TerraformFloorCPUSeconds = r.TerraformFloorSeconds, r.TerraformFloorCPUSeconds
+	}
+	if r.ProtocolFloorSeconds < best.ProtocolFloorSeconds {
+		best.ProtocolFloorSeconds, best.ProtocolFloorCPUSeconds = r.ProtocolFloorSeconds, r.ProtocolFloorCPUSeconds
+	}
+	if r.ServerFloorSeconds < best.ServerFloorSeconds {
+		best.ServerFloorSeconds, best.ServerFloorRequests = r.ServerFloorSeconds, r.ServerFloorRequests
+	}
+	return best
+}
+
+// measureOurs runs the phases with our provider, counting the requests and
+// recording the provider processes' CPU time and peak memory.
+func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, rows []Row) error {
+	for i, p := range Phases {
+		r := &rows[i]
+		usageDir := filepath.Join(s.work, "usage", fmt.Sprintf("%d-%d-%s", n, rep, p))
+		if err := os.MkdirAll(usageDir, 0o750); err != nil {
+			return err
+		}
+		if err := ws.configure(p); err != nil {
+			return err
 		}
 		var cpu time.Duration
 		wall, reqs, err := s.counted(func() (wall time.Duration, err error) {
@@ -259,7 +331,7 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		})
 		if err != nil {
 			s.cleanupOurs(ctx, ws.dir, n)
-			return nil, err
+			return err
 		}
 		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), cpu.Seconds(), reqs
 		if u, procs, err := readUsage(usageDir); err == nil && procs > 0 {
@@ -271,49 +343,14 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		s.logf("N=%d %-7s ours            %7.2fs  requests %s, CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
 			n, p, r.Seconds, intOrNA(r.Requests), r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
 	}
-
-	// Terraform's floor, then the protocol floor.
-	if err := s.measureFloor(ctx, terraformFloor, n, prefix+"-data", "terraform floor", func(r *Row, wall, cpu time.Duration) {
-		r.TerraformFloorSeconds, r.TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
-	}, rows); err != nil {
-		return nil, err
-	}
-	if err := s.measureFloor(ctx, protocolFloor, n, prefix+"-null", "protocol floor", func(r *Row, wall, cpu time.Duration) {
-		r.ProtocolFloorSeconds, r.ProtocolFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
-	}, rows, envServeNullProvider+"=1"); err != nil {
-		return nil, err
-	}
-
-	floor := &serverFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}
-	for i, p := range Phases {
-		wall, reqs, err := s.counted(func() (time.Duration, error) {
-			start := time.Now()
-			err := floor.run(ctx, p, n)
-			return time.Since(start), err
-		})
-		if err != nil {
-			s.cleanupFloor(ctx, floor)
-			return nil, fmt.Errorf("server floor, %s: %w", p, err)
-		}
-		rows[i].ServerFloorSeconds, rows[i].ServerFloorRequests = wall.Seconds(), reqs
-		s.logf("N=%d %-7s server floor    %7.2fs  requests %s", n, p, wall.Seconds(), intOrNA(reqs))
-	}
-
-	for i := range rows {
-		rows[i] = rows[i].Finish()
-	}
-	return rows, nil
+	return nil
 }
 
-// measureFloor runs the phases in a workspace of the given kind and records
-// each phase's wall and CPU time in rows with record.
-func (s *session) measureFloor(ctx context.Context, kind workspaceKind, n int, prefix, label string,
+// measureFloor runs the phases in a floor's workspace and records each
+// phase's wall and CPU time in rows with record.
+func (s *session) measureFloor(ctx context.Context, ws *workspace, n int, label string,
 	record func(r *Row, wall, cpu time.Duration), rows []Row, extraEnv ...string,
 ) error {
-	ws, err := s.workspace(ctx, kind, n, prefix)
-	if err != nil {
-		return err
-	}
 	for i, p := range Phases {
 		if err := ws.configure(p); err != nil {
 			return err
@@ -324,6 +361,24 @@ func (s *session) measureFloor(ctx context.Context, kind workspaceKind, n int, p
 		}
 		record(&rows[i], wall, cpu)
 		s.logf("N=%d %-7s %-15s %7.2fs  CPU %.1fs", n, p, label, wall.Seconds(), cpu.Seconds())
+	}
+	return nil
+}
+
+// measureServer makes the phases' requests directly with the client.
+func (s *session) measureServer(ctx context.Context, floor *serverFloor, n int, rows []Row) error {
+	for i, p := range Phases {
+		wall, reqs, err := s.counted(func() (time.Duration, error) {
+			start := time.Now()
+			err := floor.run(ctx, p, n)
+			return time.Since(start), err
+		})
+		if err != nil {
+			s.cleanupFloor(ctx, floor)
+			return fmt.Errorf("server floor, %s: %w", p, err)
+		}
+		rows[i].ServerFloorSeconds, rows[i].ServerFloorRequests = wall.Seconds(), reqs
+		s.logf("N=%d %-7s server floor    %7.2fs  requests %s", n, p, wall.Seconds(), intOrNA(reqs))
 	}
 	return nil
 }

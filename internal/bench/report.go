@@ -167,12 +167,15 @@ type Report struct {
 	LatencyMS float64 `json:"latency_ms"`
 	// Backend is where the workspaces keep their state: BackendHTTP or
 	// BackendLocal.
-	Backend     string   `json:"backend"`
-	Parallelism int      `json:"parallelism"`
-	Providers   []string `json:"providers"`
-	Terraform   string   `json:"terraform_version"`
-	Go          string   `json:"go_version"`
-	CPUs        int      `json:"cpus"`
+	Backend     string `json:"backend"`
+	Parallelism int    `json:"parallelism"`
+	// Repeat is how many times each N was measured (the rows keep the
+	// shortest wall time of each phase).
+	Repeat    int      `json:"repeat"`
+	Providers []string `json:"providers"`
+	Terraform string   `json:"terraform_version"`
+	Go        string   `json:"go_version"`
+	CPUs      int      `json:"cpus"`
 	// LoadStart and LoadEnd are the 1-minute load averages when the run
 	// started and ended (nil where unknown). Above CPUs, other processes
 	// competed for the CPUs: wall times are inflated, CPU times much less.

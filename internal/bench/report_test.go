@@ -145,3 +145,28 @@ func TestBusy(t *testing.T) {
 		}
 	}
 }
+
+// Of two repetitions, each of ours and the floors keeps its shortest wall
+// time (with the CPU and requests measured with it); the peak memory is the
+// largest of all.
+func TestKeepBest(t *testing.T) {
+	rss := func(v int64) *int64 { return &v }
+	reqs := func(v int) *int { return &v }
+	first := Row{Seconds: 10, CPUSeconds: 9, Requests: reqs(100), ProviderCPUSeconds: 3, PeakRSSBytes: rss(50),
+		TerraformFloorSeconds: 4, TerraformFloorCPUSeconds: 4, ProtocolFloorSeconds: 5, ServerFloorSeconds: 1}
+	second := Row{Seconds: 8, CPUSeconds: 7, Requests: reqs(101), ProviderCPUSeconds: 2, PeakRSSBytes: rss(40),
+		TerraformFloorSeconds: 6, TerraformFloorCPUSeconds: 6, ProtocolFloorSeconds: 3, ProtocolFloorCPUSeconds: 3, ServerFloorSeconds: 2}
+	got := keepBest(first, second)
+	if got.Seconds != 8 || got.CPUSeconds != 7 || *got.Requests != 101 || got.ProviderCPUSeconds != 2 {
+		t.Errorf("ours: %+v, want the second repetition's", got)
+	}
+	if *got.PeakRSSBytes != 50 {
+		t.Errorf("peak RSS %d, want the largest (50)", *got.PeakRSSBytes)
+	}
+	if got.TerraformFloorSeconds != 4 || got.TerraformFloorCPUSeconds != 4 {
+		t.Errorf("terraform floor %v/%v, want the first's (4/4)", got.TerraformFloorSeconds, got.TerraformFloorCPUSeconds)
+	}
+	if got.ProtocolFloorSeconds != 3 || got.ProtocolFloorCPUSeconds != 3 || got.ServerFloorSeconds != 1 {
+		t.Errorf("protocol floor %v, server floor %v: want 3 and 1", got.ProtocolFloorSeconds, got.ServerFloorSeconds)
+	}
+}

@@ -52,6 +52,7 @@ func run() error {
 		"comma-separated Bifrost providers the keys are spread over (on a real server they must exist)")
 	flag.DurationVar(&opts.Latency, "latency", 2*time.Millisecond, "latency the emulator adds to every request (ignored with BIFROST_ENDPOINT)")
 	flag.IntVar(&opts.Parallelism, "parallelism", 10, "terraform -parallelism, and the server floor's concurrency")
+	flag.IntVar(&opts.Repeat, "repeat", 1, "measure each N this many times and keep, for each phase, the shortest wall time of ours and of each floor")
 	flag.StringVar(&opts.Backend, "backend", bench.BackendHTTP,
 		"state backend of the workspaces: http (an in-process server, as a remote backend) or local (terraform.tfstate, O(N²) in Terraform)")
 	flag.StringVar(&out, "out", "bench/results", "folder of the JSON results file, relative to the repository")
@@ -99,8 +100,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nbifrost-bench: %s, latency %gms, -parallelism=%d, %s backend, %d providers, terraform %s, %s, %d CPUs\n\n",
-		rep.Target, rep.LatencyMS, rep.Parallelism, rep.Backend, len(rep.Providers), rep.Terraform, rep.Go, rep.CPUs)
+	fmt.Printf("\nbifrost-bench: %s, latency %gms, -parallelism=%d, %s backend, %d providers, terraform %s, %s, %d CPUs, best of %d\n\n",
+		rep.Target, rep.LatencyMS, rep.Parallelism, rep.Backend, len(rep.Providers), rep.Terraform, rep.Go, rep.CPUs, rep.Repeat)
 	if err := bench.WriteTable(os.Stdout, rep.Rows); err != nil {
 		return err
 	}
