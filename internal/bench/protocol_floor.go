@@ -32,9 +32,7 @@ func ServeNullProviderIfAsked() bool {
 		return false
 	}
 	// As the provider does when nobody asked for logs.
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_PROVIDER"} {
-		_ = os.Setenv(name, "off")
-	}
+	provider.SilenceSDKLogs()
 	np, err := newNullProvider(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bifrost-bench null provider:", err)

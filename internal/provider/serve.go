@@ -54,11 +54,17 @@ func Serve(version string, debug bool) error {
 	tuneGC()
 	quiet := !logsRequested()
 	if quiet {
-		for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
-			_ = os.Setenv(name, "off")
-		}
+		SilenceSDKLogs()
 	}
 	return tf6server.Serve(Address, func() tfprotov6.ProviderServer { return served(version, quiet) }, opts...)
+}
+
+// SilenceSDKLogs turns off the plugin SDK's logging in this process, which
+// by default formats every line at TRACE for Terraform to parse and discard.
+func SilenceSDKLogs() {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+		_ = os.Setenv(name, "off")
+	}
 }
 
 // served is the server Serve serves: with quiet (no logs asked for), each

@@ -42,12 +42,8 @@ func Plan(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChan
 	if req.TypeName != TypeName || req.PriorState == nil || req.ProposedNewState == nil || req.Config == nil {
 		return nil, false
 	}
-	info, err := planInfo()
-	if err != nil {
-		return nil, false
-	}
-	configValue, err := req.Config.Unmarshal(info.state)
-	if err != nil || configValue.IsNull() || !configValue.IsKnown() {
+	info, _, config, ok := fastConfig(req.Config)
+	if !ok || len(v2Attributes(config)) > 0 {
 		return nil, false
 	}
 	proposedValue, err := req.ProposedNewState.Unmarshal(info.state)
@@ -57,15 +53,6 @@ func Plan(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChan
 	prior, err := req.PriorState.Unmarshal(info.state)
 	if err != nil || !prior.IsKnown() {
 		return nil, false
-	}
-	config, err := objectAttrs(configValue)
-	if err != nil || len(v2Attributes(config)) > 0 {
-		return nil, false
-	}
-	for _, name := range info.framework {
-		if !config[name].IsNull() {
-			return nil, false
-		}
 	}
 	ref, refKnown, err := referenceOf(config)
 	if err != nil {
@@ -137,7 +124,30 @@ func Plan(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChan
 	}, true
 }
 
-// fastPlanInfo is what Plan needs of the schema.
+// fastConfig decodes the configuration of a call that Plan or Valid may
+// answer: a known object that configures no block or nested attribute the
+// framework must handle (info.framework). ok is false otherwise.
+func fastConfig(dv *tfprotov6.DynamicValue) (info *fastPlanInfo, v tftypes.Value, config map[string]tftypes.Value, ok bool) {
+	info, err := planInfo()
+	if err != nil {
+		return nil, v, nil, false
+	}
+	v, err = dv.Unmarshal(info.state)
+	if err != nil || v.IsNull() || !v.IsKnown() {
+		return nil, v, nil, false
+	}
+	if config, err = objectAttrs(v); err != nil {
+		return nil, v, nil, false
+	}
+	for _, name := range info.framework {
+		if !config[name].IsNull() {
+			return nil, v, nil, false
+		}
+	}
+	return info, v, config, true
+}
+
+// fastPlanInfo is what Plan and Valid need of the schema.
 type fastPlanInfo struct {
 	state     tftypes.Type
 	attrTypes map[string]tftypes.Type

@@ -38,24 +38,7 @@ func TestPlanMatchesFramework(t *testing.T) {
 	ctx := context.Background()
 	computed := computedAttributes(t, fw)
 
-	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	strSet := func(ss ...string) tftypes.Value {
-		var vs []tftypes.Value
-		for _, s := range ss {
-			vs = append(vs, str(s))
-		}
-		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vs)
-	}
-	attrType := func(name string) tftypes.Type { return typ.(tftypes.Object).AttributeTypes[name] }
-	object := func(name string, attrs map[string]tftypes.Value) tftypes.Value {
-		ot := attrType(name).(tftypes.Object)
-		vals := map[string]tftypes.Value{}
-		for n, at := range ot.AttributeTypes {
-			vals[n] = tftypes.NewValue(at, nil)
-		}
-		maps.Copy(vals, attrs)
-		return tftypes.NewValue(ot, vals)
-	}
+	object := func(name string, attrs map[string]tftypes.Value) tftypes.Value { return blockValue(typ, name, attrs) }
 
 	configs := []struct {
 		name string
@@ -322,15 +305,6 @@ func identityType(t *testing.T, ps *acctest.ProtocolServer) tftypes.Type {
 		t.Fatal(err)
 	}
 	return ids.IdentitySchemas[typeName].ValueType()
-}
-
-func nullValue(t *testing.T, typ tftypes.Type) tfprotov6.DynamicValue {
-	t.Helper()
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dv
 }
 
 // applyCreate creates a key as Terraform does (validate, plan, apply) and

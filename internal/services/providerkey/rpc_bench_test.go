@@ -30,14 +30,14 @@ func BenchmarkRPC(b *testing.B) {
 
 	config := func(i int) tfprotov6.DynamicValue {
 		return ps.Value(b, typ, map[string]tftypes.Value{
-			"provider_name": tftypes.NewValue(tftypes.String, "openai"),
-			"name":          tftypes.NewValue(tftypes.String, fmt.Sprintf("rpc-bench-%d", i)),
-			"value":         tftypes.NewValue(tftypes.String, fmt.Sprintf("sk-bench-%032d", i)),
-			"models":        tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "gpt-4o-mini")}),
-			"weight":        tftypes.NewValue(tftypes.Number, 1.0),
+			"provider_name": str("openai"),
+			"name":          str(fmt.Sprintf("rpc-bench-%d", i)),
+			"value":         str(fmt.Sprintf("sk-bench-%032d", i)),
+			"models":        strSet("gpt-4o-mini"),
+			"weight":        num(1),
 		})
 	}
-	nullState := mustNull(b, typ)
+	nullState := nullValue(b, typ)
 
 	check := func(name string, diags []*tfprotov6.Diagnostic, err error) {
 		if err != nil || acctest.HasErrors(diags) {
@@ -178,12 +178,4 @@ func jsonValue(v tftypes.Value) (any, error) {
 		}
 		return out, nil
 	}
-}
-
-func mustNull(b *testing.B, typ tftypes.Type) tfprotov6.DynamicValue {
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return dv
 }

@@ -33,22 +33,9 @@ func Valid(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*
 	if req.TypeName != TypeName || req.Config == nil {
 		return nil, false
 	}
-	info, err := planInfo()
-	if err != nil {
+	_, v, config, ok := fastConfig(req.Config)
+	if !ok || !config["timeouts"].IsNull() {
 		return nil, false
-	}
-	v, err := req.Config.Unmarshal(info.state)
-	if err != nil || v.IsNull() || !v.IsKnown() {
-		return nil, false
-	}
-	config, err := objectAttrs(v)
-	if err != nil || !config["timeouts"].IsNull() {
-		return nil, false
-	}
-	for _, name := range info.framework {
-		if !config[name].IsNull() {
-			return nil, false
-		}
 	}
 	w := validWalk{
 		ctx:    ctx,

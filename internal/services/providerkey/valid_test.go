@@ -21,32 +21,8 @@ func TestValidMatchesFramework(t *testing.T) {
 	fw := acctest.NewFrameworkProtocolServer(t, "http://127.0.0.1:9")
 	typ := fw.ResourceType(typeName)
 	ctx := context.Background()
-	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	num := func(f float64) tftypes.Value { return tftypes.NewValue(tftypes.Number, f) }
 	unknown := func(t tftypes.Type) tftypes.Value { return tftypes.NewValue(t, tftypes.UnknownValue) }
-	strSet := func(ss ...string) tftypes.Value {
-		vs := []tftypes.Value{}
-		for _, s := range ss {
-			vs = append(vs, str(s))
-		}
-		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vs)
-	}
-	strMap := func(kv map[string]string) tftypes.Value {
-		vs := map[string]tftypes.Value{}
-		for k, v := range kv {
-			vs[k] = str(v)
-		}
-		return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, vs)
-	}
-	object := func(name string, attrs map[string]tftypes.Value) tftypes.Value {
-		ot := typ.(tftypes.Object).AttributeTypes[name].(tftypes.Object)
-		vals := map[string]tftypes.Value{}
-		for n, at := range ot.AttributeTypes {
-			vals[n] = tftypes.NewValue(at, nil)
-		}
-		maps.Copy(vals, attrs)
-		return tftypes.NewValue(ot, vals)
-	}
+	object := func(name string, attrs map[string]tftypes.Value) tftypes.Value { return blockValue(typ, name, attrs) }
 	base := map[string]tftypes.Value{
 		"provider_name": str("openai"), "name": str("k"), "value": str("sk-valid-0123456789abcdef"),
 		"models": strSet("gpt-4o-mini"), "weight": num(1),
