@@ -75,6 +75,9 @@ func forEach(ctx context.Context, n, workers int, fn func(context.Context, int) 
 	for range min(workers, n) {
 		wg.Go(func() {
 			for i := range next {
+				if ctx.Err() != nil {
+					continue // drain: an item handed out as the error happened
+				}
 				if err := fn(ctx, i); err != nil {
 					cancel(fmt.Errorf("item %d: %w", i, err))
 				}
@@ -83,6 +86,9 @@ func forEach(ctx context.Context, n, workers int, fn func(context.Context, int) 
 	}
 feed:
 	for i := range n {
+		if ctx.Err() != nil {
+			break // select picks at random when a worker is also ready
+		}
 		select {
 		case next <- i:
 		case <-ctx.Done():
