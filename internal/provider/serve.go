@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
 )
 
@@ -97,7 +99,11 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 }
 
 func newServer(p func() provider.Provider) (Server, error) {
-	server, err := providerserver.NewProtocol6WithError(p())()
+	prov, ok := p().(*bifrostProvider)
+	if !ok {
+		return nil, fmt.Errorf("the provider is a %T, not a *bifrostProvider", prov)
+	}
+	server, err := providerserver.NewProtocol6WithError(prov)()
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +111,7 @@ func newServer(p func() provider.Provider) (Server, error) {
 	if !ok {
 		return nil, fmt.Errorf("the framework's provider server (%T) does not serve list resources", server)
 	}
-	return fastPaths{withLists}, nil
+	return fastPaths{Server: withLists, client: prov.client.Load, stop: newStopper()}, nil
 }
 
 // Both wrappers serve list resources (terraform query) like the framework.
@@ -115,12 +121,18 @@ var (
 )
 
 // fastPaths answers the calls that a resource can answer without the
-// framework, exactly as the framework would (providerkey.Valid and
-// providerkey.Plan: the two calls Terraform makes most per key), and passes
-// the others on. Calls it answers are absent from the framework's own
-// TRACE logs; the protocol's request and response logs still show them.
+// framework, exactly as the framework would (providerkey.Valid,
+// providerkey.Plan and, for creates, providerkey.Apply: the calls Terraform
+// makes per key), and passes the others on. Calls it answers are absent
+// from the framework's own TRACE logs; the protocol's request and response
+// logs, and the resource's own logs, still show them.
 type fastPaths struct {
 	Server
+	// client is the configured client (nil before ConfigureProvider).
+	client func() *bifrost.Client
+	// stop cancels the fast paths' calls in flight on StopProvider, as the
+	// framework cancels its own.
+	stop *stopper
 }
 
 func (s fastPaths) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -135,6 +147,53 @@ func (s fastPaths) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanRe
 		return resp, nil
 	}
 	return s.Server.PlanResourceChange(ctx, req)
+}
+
+func (s fastPaths) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	ctx, done := s.stop.register(ctx)
+	defer done()
+	if resp, ok := providerkey.Apply(ctx, s.client(), req); ok {
+		return resp, nil
+	}
+	return s.Server.ApplyResourceChange(ctx, req)
+}
+
+func (s fastPaths) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	s.stop.stop()
+	return s.Server.StopProvider(ctx, req)
+}
+
+// stopper cancels, on stop, the calls registered before it.
+type stopper struct {
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newStopper() *stopper {
+	s := &stopper{}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	return s
+}
+
+// register returns ctx, also cancelled by the next stop; done releases it.
+func (s *stopper) register(ctx context.Context) (context.Context, func()) {
+	s.mu.Lock()
+	stopped := s.ctx
+	s.mu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	unregister := context.AfterFunc(stopped, cancel)
+	return ctx, func() {
+		unregister()
+		cancel()
+	}
+}
+
+func (s *stopper) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cancel()
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 }
 
 // GC settings of the provider process, unless the user set GOGC or

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
@@ -162,6 +163,7 @@ type fastPlanInfo struct {
 	// computed, default or write-only attributes inside: when configured,
 	// the framework plans.
 	framework    []string
+	identityType attr.Type
 	nullIdentity tfprotov6.DynamicValue
 }
 
@@ -209,7 +211,7 @@ var planInfo = sync.OnceValues(func() (*fastPlanInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	info.nullIdentity = nullIdentity
+	info.identityType, info.nullIdentity = ir.IdentitySchema.Type(), nullIdentity
 	return info, nil
 })
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -115,13 +116,14 @@ func referenceOf(config map[string]tftypes.Value) (ref string, known bool, err e
 	return "", true, nil
 }
 
-// objectAttrs returns the attributes of a known, non-null object value.
+// objectAttrs returns the attributes of a known, non-null object value, in
+// a map of the caller's own (Value.As hands out the value's own map).
 func objectAttrs(v tftypes.Value) (map[string]tftypes.Value, error) {
 	attrs := map[string]tftypes.Value{}
 	if err := v.As(&attrs); err != nil {
 		return nil, err
 	}
-	return attrs, nil
+	return maps.Clone(attrs), nil
 }
 
 // v2Attributes are the configured attributes only Bifrost ≥ 2.0 knows.
@@ -198,8 +200,21 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	state, ok := r.create(ctx, plan, config, resp.Private, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(setKey(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
+}
+
+// create writes the planned key (with value_wo from the configuration) and
+// returns its state, recording the write in private. It is Create without
+// the framework's types, shared with Apply. ok is false when the key was not
+// created.
+func (r *keyResource) create(ctx context.Context, plan, config keyModel, private providerdata.PrivateState, diags *diag.Diagnostics) (state keyModel, ok bool) {
 	timeout, d := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(d...)
+	diags.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -209,9 +224,9 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	provider := plan.ProviderName.ValueString()
 	key, d := expandKey(ctx, plan, secretFrom(plan, config))
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags.Append(d...)
+	if diags.HasError() {
+		return state, false
 	}
 	ctx = maskSecrets(ctx, key)
 
@@ -225,15 +240,14 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 		}
 	}
 	if err != nil {
-		r.createError(ctx, &resp.Diagnostics, err, provider, key)
-		return
+		r.createError(ctx, diags, err, provider, key)
+		return state, false
 	}
 
-	state, d := flattenKey(ctx, got, provider, plan)
-	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(setKey(ctx, &resp.State, state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
-	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
+	state, d = flattenKey(ctx, got, provider, plan)
+	diags.Append(d...)
+	diags.Append(recordWrite(ctx, private, got, !config.ValueWO.IsNull())...)
+	return state, true
 }
 
 func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, err error, provider string, key bifrost.Key) {
