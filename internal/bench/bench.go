@@ -293,9 +293,8 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 // keepBest merges the measurements of a repetition into the best so far.
 func keepBest(best, r Row) Row {
 	if r.Seconds < best.Seconds {
-		rss := best.PeakRSSBytes
 		best.Seconds, best.CPUSeconds, best.Requests = r.Seconds, r.CPUSeconds, r.Requests
-		best.ProviderCPUSeconds, best.ProviderProcesses, best.PeakRSSBytes = r.ProviderCPUSeconds, r.ProviderProcesses, rss
+		best.ProviderCPUSeconds, best.ProviderProcesses = r.ProviderCPUSeconds, r.ProviderProcesses
 	}
 	if r.PeakRSSBytes != nil && (best.PeakRSSBytes == nil || *r.PeakRSSBytes > *best.PeakRSSBytes) {
 		best.PeakRSSBytes = r.PeakRSSBytes

@@ -34,7 +34,7 @@ func logsRequested() bool {
 
 // Serve serves the provider to Terraform until Terraform stops it.
 //
-// When nobody asked for logs, two costs of plans over thousands of
+// When nobody asked for logs, three costs of plans over thousands of
 // resources go away:
 //   - the plugin SDK's logging is turned off: by default it formats every
 //     line at TRACE for Terraform to parse and discard, about half of the
@@ -46,16 +46,18 @@ func logsRequested() bool {
 //     (proto6server.registerContext), which with the request's loggers is
 //     about 0.14 MiB per key.
 //
-// With logs requested, requests keep their loggers and Serve behaves like
-// providerserver.Serve.
+// With logs requested, requests keep their loggers (and the framework
+// keeps them), so the GC keeps Go's defaults: a memory limit sized for the
+// quiet provider would make it collect without end. The resources' own
+// fast paths answer in both cases.
 func Serve(version string, debug bool) error {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	tuneGC()
 	quiet := !logsRequested()
 	if quiet {
+		tuneGC()
 		SilenceSDKLogs()
 	}
 	return tf6server.Serve(Address, func() tfprotov6.ProviderServer { return served(version, quiet) }, opts...)

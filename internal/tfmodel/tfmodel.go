@@ -227,6 +227,12 @@ func setField(ctx context.Context, typ attr.Type, tt tftypes.Type, in reflect.Va
 		if !ok { // a nil interface
 			return tftypes.Value{}, fmt.Errorf("tfmodel: no value in a field of type %s", t)
 		}
+		// As the framework does: a value of another type (a zero
+		// types.Set has no element type) is an error, not a panic of
+		// tftypes.NewValue further on.
+		if vt := v.Type(ctx); !vt.Equal(typ) {
+			return tftypes.Value{}, fmt.Errorf("tfmodel: a value of type %s where the schema has %s", vt, typ)
+		}
 		return v.ToTerraformValue(ctx)
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
 		if in.IsNil() {

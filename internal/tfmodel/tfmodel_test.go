@@ -81,6 +81,10 @@ func TestErrors(t *testing.T) {
 	type short struct {
 		Name types.String `tfsdk:"name"`
 	}
+	type withSet struct {
+		Set types.Set `tfsdk:"set"`
+	}
+	setType := types.ObjectType{AttrTypes: map[string]attr.Type{"set": types.SetType{ElemType: types.StringType}}}
 	for _, tc := range []struct {
 		name string
 		err  func() error
@@ -105,6 +109,12 @@ func TestErrors(t *testing.T) {
 		}, "1 fields, the object 3 attributes"},
 		{"set with fewer fields", func() error { _, err := Set(ctx, modelType, short{}); return err }, "1 fields, the object type 3"},
 		{"not an object type", func() error { _, err := Set(ctx, types.StringType, model{}); return err }, "not an object type"},
+		// Values tftypes.NewValue would panic on.
+		{"zero set", func() error { _, err := Set(ctx, setType, withSet{}); return err }, "where the schema has"},
+		{"value of another type", func() error {
+			_, err := Set(ctx, setType, withSet{Set: types.SetValueMust(types.Int64Type, nil)})
+			return err
+		}, "where the schema has"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.err()

@@ -3,6 +3,7 @@ package providerkey
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -147,6 +148,7 @@ func reifyNullListBlocks(v tftypes.Value, blocks map[string]schema.Block) (tftyp
 			if err = bv.As(&elems); err != nil {
 				return v, err
 			}
+			elems = slices.Clone(elems) // As hands out the value's own slice
 			for i := range elems {
 				if elems[i], err = reifyNullListBlocks(elems[i], b.NestedObject.Blocks); err != nil {
 					return v, err

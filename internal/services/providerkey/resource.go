@@ -116,8 +116,9 @@ func referenceOf(config map[string]tftypes.Value) (ref string, known bool, err e
 	return "", true, nil
 }
 
-// objectAttrs returns the attributes of a known, non-null object value, in
-// a map of the caller's own (Value.As hands out the value's own map).
+// objectAttrs returns the attributes of a known object value, in a map of
+// the caller's own (Value.As hands out the value's own map); for a null
+// value, an empty map.
 func objectAttrs(v tftypes.Value) (map[string]tftypes.Value, error) {
 	attrs := map[string]tftypes.Value{}
 	if err := v.As(&attrs); err != nil {
