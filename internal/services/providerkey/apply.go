@@ -46,18 +46,11 @@ func Apply(ctx context.Context, client *bifrost.Client, req *tfprotov6.ApplyReso
 	if err != nil || !prior.IsNull() {
 		return nil, false
 	}
+	// A block fastConfig found null in the configuration is null in the
+	// plan too: none of them is computed.
 	planned, err := req.PlannedState.Unmarshal(info.state)
 	if err != nil || planned.IsNull() || !planned.IsKnown() {
 		return nil, false
-	}
-	plannedAttrs, err := objectAttrs(planned)
-	if err != nil {
-		return nil, false
-	}
-	for _, name := range info.framework {
-		if !plannedAttrs[name].IsNull() {
-			return nil, false
-		}
 	}
 
 	var diags diag.Diagnostics
@@ -117,9 +110,7 @@ func stateValue(ctx context.Context, info *fastPlanInfo, m keyModel) (tftypes.Va
 	if err != nil {
 		return v, err
 	}
-	for _, name := range info.writeOnly {
-		attrs[name] = tftypes.NewValue(info.attrTypes[name], nil)
-	}
+	info.nullWriteOnly(attrs)
 	return reifyNullListBlocks(tftypes.NewValue(info.state, attrs), keySchema().Blocks)
 }
 

@@ -76,9 +76,7 @@ func Plan(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChan
 			planned[name] = def
 		}
 	}
-	for _, name := range info.writeOnly {
-		planned[name] = tftypes.NewValue(info.attrTypes[name], nil)
-	}
+	info.nullWriteOnly(planned)
 	// 2. Computed attributes left to the provider, when anything changes.
 	if !tftypes.NewValue(info.state, planned).Equal(prior) {
 		for _, name := range info.computed {
@@ -165,6 +163,14 @@ type fastPlanInfo struct {
 	framework    []string
 	identityType attr.Type
 	nullIdentity tfprotov6.DynamicValue
+}
+
+// nullWriteOnly sets the write-only attributes of attrs to null, as the
+// framework does in every plan and state it sends.
+func (info *fastPlanInfo) nullWriteOnly(attrs map[string]tftypes.Value) {
+	for _, name := range info.writeOnly {
+		attrs[name] = tftypes.NewValue(info.attrTypes[name], nil)
+	}
 }
 
 var planInfo = sync.OnceValues(func() (*fastPlanInfo, error) {

@@ -120,7 +120,7 @@ func referenceOf(config map[string]tftypes.Value) (ref string, known bool, err e
 // the caller's own (Value.As hands out the value's own map); for a null
 // value, an empty map.
 func objectAttrs(v tftypes.Value) (map[string]tftypes.Value, error) {
-	attrs := map[string]tftypes.Value{}
+	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
 		return nil, err
 	}
