@@ -18,16 +18,16 @@ func (s *Server) authEnabled() bool { return s.opts.Username != "" && s.opts.Pas
 func (s *Server) guard(r *http.Request) (reply, bool) {
 	if s.authEnabled() {
 		if !s.authenticated(r) {
-			return errReply(http.StatusUnauthorized, "Unauthorized"), true
+			return s.errReply(http.StatusUnauthorized, "Unauthorized"), true
 		}
 		return reply{}, false
 	}
 	if s.setupLock && strings.HasPrefix(r.URL.Path, "/api/") {
 		switch tok := r.Header.Get(setupTokenHeader); {
 		case tok == "":
-			return errReply(http.StatusUnauthorized, "Setup token required"), true
+			return s.errReply(http.StatusUnauthorized, "Setup token required"), true
 		case s.opts.SetupToken == "" || tok != s.opts.SetupToken:
-			return errReply(http.StatusForbidden, "Invalid setup token"), true
+			return s.errReply(http.StatusForbidden, "Invalid setup token"), true
 		}
 	}
 	return reply{}, false
@@ -69,13 +69,13 @@ func (s *Server) login(c *call) reply {
 		Password string `json:"password"`
 	}
 	if json.Unmarshal(c.body, &body) != nil {
-		return errReply(http.StatusBadRequest, "Invalid request body")
+		return s.errReply(http.StatusBadRequest, "Invalid request body")
 	}
 	if !s.authEnabled() {
-		return errReply(http.StatusBadRequest, "Authentication is not enabled")
+		return s.errReply(http.StatusBadRequest, "Authentication is not enabled")
 	}
 	if body.Username != s.opts.Username || body.Password != s.opts.Password {
-		return errReply(http.StatusUnauthorized, "Invalid username or password")
+		return s.errReply(http.StatusUnauthorized, "Invalid username or password")
 	}
 	token := uuid.NewString()
 	s.mu.Lock()

@@ -72,7 +72,7 @@ func (s *Server) takeFault(method, path string) (reply, bool) {
 		if msg == "" {
 			msg = http.StatusText(f.Status)
 		}
-		rp := errReply(f.Status, msg)
+		rp := s.errReply(f.Status, msg)
 		if f.RetryAfter != "" {
 			rp.header = http.Header{"Retry-After": {f.RetryAfter}}
 		}

@@ -139,13 +139,13 @@ func (s *Server) listProviders(*call) reply {
 
 func (s *Server) getProvider(c *call) reply {
 	if c.provErr != nil {
-		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
+		return s.errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.providers[c.provider]
 	if p == nil {
-		return errReply(http.StatusNotFound, msgProviderNotFound)
+		return s.errReply(http.StatusNotFound, msgProviderNotFound)
 	}
 	return jsonReply(s.renderProvider(p, "active"))
 }
@@ -170,26 +170,26 @@ func (s *Server) createProvider(c *call) reply {
 		return s.badJSON(c.body, err)
 	}
 	if pl.name == "" {
-		return errReply(http.StatusBadRequest, "Missing provider")
+		return s.errReply(http.StatusBadRequest, "Missing provider")
 	}
 	if cp := pl.custom; cp != nil {
 		switch {
 		case s.isStandard(pl.name):
-			return errReply(http.StatusBadRequest, "Custom provider cannot be same as a standard provider")
+			return s.errReply(http.StatusBadRequest, "Custom provider cannot be same as a standard provider")
 		case cp.base == "":
-			return errReply(http.StatusBadRequest, "BaseProviderType is required when CustomProviderConfig is provided")
+			return s.errReply(http.StatusBadRequest, "BaseProviderType is required when CustomProviderConfig is provided")
 		case !isSupportedBase(cp.base):
-			return errReply(http.StatusBadRequest, "BaseProviderType must be a standard provider")
+			return s.errReply(http.StatusBadRequest, "BaseProviderType must be a standard provider")
 		}
 	}
 	if pl.conc != nil {
 		if msg := validateConcurrency(*pl.conc); msg != "" {
-			return errReply(http.StatusBadRequest, msg)
+			return s.errReply(http.StatusBadRequest, msg)
 		}
 	}
 	if pl.network != nil {
 		if err := validateBackoff(pl.network); err != nil {
-			return errReply(http.StatusBadRequest, "Invalid retry backoff: "+err.Error())
+			return s.errReply(http.StatusBadRequest, "Invalid retry backoff: "+err.Error())
 		}
 		if rp, ok := s.checkBaseURL(pl.network); !ok {
 			return rp
@@ -198,10 +198,10 @@ func (s *Server) createProvider(c *call) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.providers[pl.name] != nil {
-		return errReply(http.StatusConflict, fmt.Sprintf("Provider %s already exists", pl.name))
+		return s.errReply(http.StatusConflict, fmt.Sprintf("Provider %s already exists", pl.name))
 	}
 	if s.lockedWrite() {
-		return errReply(http.StatusInternalServerError, "Failed to add provider: failed to add provider in store: "+dbLocked)
+		return s.errReply(http.StatusInternalServerError, "Failed to add provider: failed to add provider in store: "+dbLocked)
 	}
 	p := &provider{name: pl.name, network: pl.network, custom: pl.custom, proxy: pl.proxy, openai: pl.openai}
 	if pl.conc != nil {
@@ -223,7 +223,7 @@ func (s *Server) createProvider(c *call) reply {
 // retry backoff, then (v2) the base URL.
 func (s *Server) updateProvider(c *call) reply {
 	if c.provErr != nil {
-		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
+		return s.errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
 	}
 	if rp, ok := s.decodeBody(c.body); !ok {
 		return rp
@@ -233,14 +233,14 @@ func (s *Server) updateProvider(c *call) reply {
 		return s.badJSON(c.body, err)
 	}
 	if s.v2 && pl.hasKeys {
-		return errReply(http.StatusBadRequest, "keys are not accepted on this endpoint; use POST/PUT /api/providers/{provider}/keys[/{key_id}] to manage keys")
+		return s.errReply(http.StatusBadRequest, "keys are not accepted on this endpoint; use POST/PUT /api/providers/{provider}/keys[/{key_id}] to manage keys")
 	}
 	var cb [2]int64
 	if pl.conc != nil {
 		cb = *pl.conc
 	}
 	if msg := validateConcurrency(cb); msg != "" {
-		return errReply(http.StatusBadRequest, msg)
+		return s.errReply(http.StatusBadRequest, msg)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -252,7 +252,7 @@ func (s *Server) updateProvider(c *call) reply {
 	// The handler validates the custom config the request carried, nil when
 	// it was left out, even on v2 where leaving it out keeps the stored one.
 	if err := s.validateCustomUpdate(c.provider, pl.custom, oldCustom); err != nil {
-		return errReply(http.StatusBadRequest, "Invalid custom provider config: "+err.Error())
+		return s.errReply(http.StatusBadRequest, "Invalid custom provider config: "+err.Error())
 	}
 	nc := pl.network
 	if nc == nil && !s.v2 {
@@ -260,14 +260,14 @@ func (s *Server) updateProvider(c *call) reply {
 	}
 	if nc != nil {
 		if err := validateBackoff(nc); err != nil {
-			return errReply(http.StatusBadRequest, "Invalid retry backoff: "+err.Error())
+			return s.errReply(http.StatusBadRequest, "Invalid retry backoff: "+err.Error())
 		}
 		if rp, ok := s.checkBaseURL(nc); !ok {
 			return rp
 		}
 	}
 	if s.lockedWrite() {
-		return errReply(http.StatusInternalServerError, "Failed to update provider: failed to update provider config in store: "+dbLocked)
+		return s.errReply(http.StatusInternalServerError, "Failed to update provider: failed to update provider config in store: "+dbLocked)
 	}
 	p := &provider{name: c.provider}
 	if old != nil {
@@ -313,14 +313,14 @@ func (s *Server) checkBaseURL(n *network) (reply, bool) {
 		return reply{}, true
 	}
 	if err := s.validateBaseURL(n.baseURL, n.allowPrivate); err != nil {
-		return errReply(http.StatusBadRequest, "Invalid base URL: "+err.Error()), false
+		return s.errReply(http.StatusBadRequest, "Invalid base URL: "+err.Error()), false
 	}
 	return reply{}, true
 }
 
 func (s *Server) deleteProvider(c *call) reply {
 	if c.provErr != nil {
-		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
+		return s.errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -335,13 +335,13 @@ func (s *Server) deleteProvider(c *call) reply {
 
 func (s *Server) listKeys(c *call) reply {
 	if c.provErr != nil {
-		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
+		return s.errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.providers[c.provider]
 	if p == nil {
-		return errReply(http.StatusNotFound, msgProviderNotFound)
+		return s.errReply(http.StatusNotFound, msgProviderNotFound)
 	}
 	keys := []any{}
 	for _, k := range p.keys {
@@ -353,7 +353,7 @@ func (s *Server) listKeys(c *call) reply {
 }
 
 func (s *Server) getKey(c *call) reply {
-	if rp, bad := pathErr(c); bad {
+	if rp, bad := s.pathErr(c); bad {
 		return rp
 	}
 	s.mu.Lock()
@@ -363,15 +363,15 @@ func (s *Server) getKey(c *call) reply {
 			return jsonReply(s.renderKey(k))
 		}
 	}
-	return errReply(http.StatusNotFound, msgKeyNotFound)
+	return s.errReply(http.StatusNotFound, msgKeyNotFound)
 }
 
-func pathErr(c *call) (reply, bool) {
+func (s *Server) pathErr(c *call) (reply, bool) {
 	if c.provErr != nil {
-		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error()), true
+		return s.errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error()), true
 	}
 	if c.keyErr != nil {
-		return errReply(http.StatusBadRequest, c.keyErr.Error()), true
+		return s.errReply(http.StatusBadRequest, c.keyErr.Error()), true
 	}
 	return reply{}, false
 }
@@ -380,7 +380,7 @@ func pathErr(c *call) (reply, bool) {
 // in the order each version's handler runs it.
 func (s *Server) checkKey(p *provider, k *key, update bool) (reply, bool) {
 	base := p.baseType()
-	fail := func(msg string) (reply, bool) { return errReply(http.StatusBadRequest, msg), false }
+	fail := func(msg string) (reply, bool) { return s.errReply(http.StatusBadRequest, msg), false }
 	if !s.valueMayBeEmpty(base) && k.value.resolve(s.env) == "" {
 		return fail(msgEmptyValue)
 	}
@@ -411,24 +411,24 @@ func (s *Server) storeKey(k, self *key, op string) (reply, bool) {
 	prefix := fmt.Sprintf("Failed to %s provider key: failed to %s provider key in store: ", op, op)
 	if !s.v2 {
 		if err := validateList(k.models, "whitelist"); err != nil {
-			return errReply(http.StatusInternalServerError, prefix+err.Error()), false
+			return s.errReply(http.StatusInternalServerError, prefix+err.Error()), false
 		}
 	}
 	if s.lockedWrite() {
-		return errReply(http.StatusInternalServerError, prefix+dbLocked), false
+		return s.errReply(http.StatusInternalServerError, prefix+dbLocked), false
 	}
 	if msg := s.conflict(k, self); msg != "" {
 		if s.v2 {
-			return errReply(http.StatusConflict, msgDuplicateV2), false
+			return s.errReply(http.StatusConflict, msgDuplicateV2), false
 		}
-		return errReply(http.StatusInternalServerError, prefix+msg), false
+		return s.errReply(http.StatusInternalServerError, prefix+msg), false
 	}
 	return reply{}, true
 }
 
 func (s *Server) createKey(c *call) reply {
 	if c.provErr != nil {
-		return errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
+		return s.errReply(http.StatusBadRequest, "Invalid provider: "+c.provErr.Error())
 	}
 	if rp, ok := s.decodeBody(c.body); !ok {
 		return rp
@@ -441,10 +441,10 @@ func (s *Server) createKey(c *call) reply {
 	defer s.mu.Unlock()
 	p := s.providers[c.provider]
 	if p == nil {
-		return errReply(http.StatusNotFound, msgProviderNotFound)
+		return s.errReply(http.StatusNotFound, msgProviderNotFound)
 	}
 	if p.keyless() {
-		return errReply(http.StatusBadRequest, "Cannot add keys to a keyless provider")
+		return s.errReply(http.StatusBadRequest, "Cannot add keys to a keyless provider")
 	}
 	if rp, ok := s.checkKey(p, k, false); !ok {
 		return rp
@@ -468,7 +468,7 @@ func (s *Server) createKey(c *call) reply {
 }
 
 func (s *Server) updateKey(c *call) reply {
-	if rp, bad := pathErr(c); bad {
+	if rp, bad := s.pathErr(c); bad {
 		return rp
 	}
 	if rp, ok := s.decodeBody(c.body); !ok {
@@ -482,14 +482,14 @@ func (s *Server) updateKey(c *call) reply {
 	defer s.mu.Unlock()
 	p := s.providers[c.provider]
 	if p == nil {
-		return errReply(http.StatusNotFound, msgProviderNotFound)
+		return s.errReply(http.StatusNotFound, msgProviderNotFound)
 	}
 	if p.keyless() {
-		return errReply(http.StatusBadRequest, "Cannot update keys on a keyless provider")
+		return s.errReply(http.StatusBadRequest, "Cannot update keys on a keyless provider")
 	}
 	i, old := s.findKey(p, c.keyID)
 	if old == nil {
-		return errReply(http.StatusNotFound, msgKeyNotFound)
+		return s.errReply(http.StatusNotFound, msgKeyNotFound)
 	}
 	k.id = old.id
 	s.mergeEcho(k, old)
@@ -511,25 +511,25 @@ func (s *Server) updateKey(c *call) reply {
 }
 
 func (s *Server) deleteKey(c *call) reply {
-	if rp, bad := pathErr(c); bad {
+	if rp, bad := s.pathErr(c); bad {
 		return rp
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p := s.providers[c.provider]
 	if p == nil {
-		return errReply(http.StatusNotFound, msgProviderNotFound)
+		return s.errReply(http.StatusNotFound, msgProviderNotFound)
 	}
 	if p.keyless() {
-		return errReply(http.StatusBadRequest, "Cannot delete keys on a keyless provider")
+		return s.errReply(http.StatusBadRequest, "Cannot delete keys on a keyless provider")
 	}
 	i, k := s.findKey(p, c.keyID)
 	if k == nil {
-		return errReply(http.StatusNotFound, msgKeyNotFound)
+		return s.errReply(http.StatusNotFound, msgKeyNotFound)
 	}
 	rp := jsonReply(s.renderKey(k))
 	if s.lockedWrite() {
-		return errReply(http.StatusInternalServerError, "Failed to delete provider key: failed to delete provider key in store: "+dbLocked)
+		return s.errReply(http.StatusInternalServerError, "Failed to delete provider key: failed to delete provider key in store: "+dbLocked)
 	}
 	p.keys = slices.Delete(p.keys, i, i+1)
 	s.discover(p)

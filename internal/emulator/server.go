@@ -55,6 +55,8 @@ type Server struct {
 	mu        sync.Mutex // guards everything below but closing and srv
 	env       map[string]string
 	providers map[string]*provider
+	ownership *ownershipStore // virtual keys, teams, customers, budgets, rate limits, model configs, provider governance
+	policy    *policyStore    // routing rules, pricing overrides, plugins, MCP clients, client and proxy config
 	sessions  map[string]bool
 	discovery map[string]outcome
 	requests  []*Request
@@ -86,6 +88,8 @@ func New(opts Options) *Server {
 		setupLock: major > 2 || (major == 2 && (minor > 2 || (minor == 2 && patch >= 6))),
 		env:       map[string]string{},
 		providers: map[string]*provider{},
+		ownership: newOwnershipStore(),
+		policy:    newPolicyStore(),
 		sessions:  map[string]bool{},
 		discovery: map[string]outcome{},
 		closing:   make(chan struct{}),
@@ -160,13 +164,18 @@ func jsonReply(v any) reply {
 	return reply{status: http.StatusOK, ctype: "application/json", body: append(enc(v), '\n')}
 }
 
-// errReply is Bifrost's error body, used by every handler for 4xx/5xx.
-func errReply(status int, msg string) reply {
+// errReply is Bifrost's error body, used by every handler for 4xx/5xx. v2
+// adds an empty routing_info to extra_fields (raw-exchanges-v2.jsonl).
+func (s *Server) errReply(status int, msg string) reply {
+	extra := object{}
+	if s.v2 {
+		extra = object{{"routing_info", object{}}}
+	}
 	r := jsonReply(object{
 		{"is_bifrost_error", false},
 		{"status_code", status},
 		{"error", object{{"message", msg}}},
-		{"extra_fields", object{}},
+		{"extra_fields", extra},
 	})
 	r.status = status
 	return r
@@ -195,13 +204,15 @@ type route struct {
 	public  bool
 }
 
+func (rt *route) add(method string, h handler) {
+	rt.methods[method] = h
+	rt.order = append(rt.order, method)
+}
+
 func (s *Server) route(c *call) (*route, bool) {
 	segs := strings.Split(strings.TrimPrefix(c.r.URL.Path, "/"), "/")
 	rt := &route{methods: map[string]handler{}}
-	add := func(method string, h handler) {
-		rt.methods[method] = h
-		rt.order = append(rt.order, method)
-	}
+	add := rt.add
 	// fasthttp's router hands handlers the decoded path, and Bifrost unescapes
 	// the parameters once more.
 	param := func(i int, what string) (string, error) {
@@ -228,6 +239,10 @@ func (s *Server) route(c *call) (*route, bool) {
 	case len(segs) == 3 && segs[1] == "session" && segs[2] == "login":
 		add(http.MethodPost, s.login)
 		rt.public = true
+	case len(segs) >= 3 && segs[1] == "governance" && ownershipRoutes[segs[2]]:
+		return s.routeOwnership(c, segs, rt)
+	case segs[1] == "governance" || segs[1] == "plugins" || segs[1] == "mcp" || segs[1] == "config" || segs[1] == "proxy-config":
+		return s.routePolicy(c, segs, rt)
 	case segs[1] != "providers":
 		return nil, false
 	case len(segs) == 2:
@@ -355,9 +370,9 @@ func (s *Server) version(*call) reply { return jsonReply(s.opts.Version) }
 // badJSON answers a body that failed to decode.
 func (s *Server) badJSON(src []byte, err error) reply {
 	if s.v2 {
-		return errReply(http.StatusBadRequest, "Invalid request payload")
+		return s.errReply(http.StatusBadRequest, "Invalid request payload")
 	}
-	return errReply(http.StatusBadRequest, "Invalid JSON: "+sonicMessage(src, err))
+	return s.errReply(http.StatusBadRequest, "Invalid JSON: "+sonicMessage(src, err))
 }
 
 // decodeBody validates a request body; the error reply is ready to send.
