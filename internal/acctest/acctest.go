@@ -115,6 +115,17 @@ func (tg *Target) NeedEmulator(t *testing.T) *emulator.Server {
 	return tg.Emulator
 }
 
+// Version is the target server's version (asked once per target), for
+// expectations that differ between Bifrost versions.
+func (tg *Target) Version(t *testing.T) bifrost.ServerVersion {
+	t.Helper()
+	v, err := tg.Client.ServerVersion(Ctx(t))
+	if err != nil {
+		t.Fatalf("server version: %v", err)
+	}
+	return v
+}
+
 // ProviderConfig is the provider block for the target. Against a real server
 // the credentials come from the environment.
 func (tg *Target) ProviderConfig() string {

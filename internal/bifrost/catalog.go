@@ -41,3 +41,17 @@ func IsCustomBase(name string) bool { return slices.Contains(customBases, name) 
 // accepts: custom providers may have any name, so the form is checked, not
 // membership in the built-in list.
 var ProviderNamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$`)
+
+// ModelFamilies are the values Bifrost 2 accepts in an alias's model_family
+// (core/schemas ModelFamily.IsValid upstream); anything else is refused with
+// 400 "Invalid aliases: alias ...: invalid model_family".
+var ModelFamilies = []string{"anthropic", "openai", "mistral", "cohere", "gemini", "gemma", "llama", "imagen", "veo", "nova", "titan"}
+
+// AliasFieldProviders maps the alias_configs fields that belong to one
+// provider's sub-config to that provider: Bifrost 2 refuses them on keys of
+// any other provider (core/schemas KeyAliases.Validate upstream).
+var AliasFieldProviders = map[string]string{
+	"api_version": "azure", "anthropic_version": "azure", "endpoint": "azure",
+	"project_number": "vertex", "force_single_region": "vertex",
+	"inference_profile_arn": "bedrock", "use_deployments_endpoint": "replicate",
+}

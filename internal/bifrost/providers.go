@@ -83,9 +83,11 @@ type NetworkConfig struct {
 	RetryBackoffInitial            int64
 	RetryBackoffMax                int64
 	StreamIdleTimeoutInSeconds     int64
-	MaxConnsPerHost                int64
-	InsecureSkipVerify             bool
-	CACertPEM                      *SecretVar
+	// KeepAliveTimeoutInSeconds is a v2 field (nil: not sent).
+	KeepAliveTimeoutInSeconds *int64
+	MaxConnsPerHost           int64
+	InsecureSkipVerify        bool
+	CACertPEM                 *SecretVar
 
 	// Extra holds the members of network_config this type does not model.
 	Extra map[string]json.RawMessage
@@ -101,6 +103,7 @@ type networkWire struct {
 	RetryBackoffInitial            int64             `json:"retry_backoff_initial"`
 	RetryBackoffMax                int64             `json:"retry_backoff_max"`
 	StreamIdleTimeoutInSeconds     int64             `json:"stream_idle_timeout_in_seconds,omitempty"`
+	KeepAliveTimeoutInSeconds      *int64            `json:"keep_alive_timeout_in_seconds,omitempty"`
 	MaxConnsPerHost                int64             `json:"max_conns_per_host,omitempty"`
 	InsecureSkipVerify             bool              `json:"insecure_skip_verify,omitempty"`
 	CACertPEM                      *SecretVar        `json:"ca_cert_pem,omitempty"`
@@ -110,7 +113,7 @@ type networkWire struct {
 var knownNetworkFields = map[string]bool{
 	"base_url": true, "extra_headers": true, "default_request_timeout_in_seconds": true, "max_retries": true,
 	"retry_backoff_initial": true, "retry_backoff_max": true, "stream_idle_timeout_in_seconds": true,
-	"max_conns_per_host": true, "insecure_skip_verify": true, "ca_cert_pem": true,
+	"keep_alive_timeout_in_seconds": true, "max_conns_per_host": true, "insecure_skip_verify": true, "ca_cert_pem": true,
 }
 
 // MarshalJSON writes the modelled fields and the unmodelled ones of Extra.
@@ -119,8 +122,8 @@ func (n NetworkConfig) MarshalJSON() ([]byte, error) {
 		BaseURL: n.BaseURL, ExtraHeaders: n.ExtraHeaders,
 		DefaultRequestTimeoutInSeconds: n.DefaultRequestTimeoutInSeconds, MaxRetries: n.MaxRetries,
 		RetryBackoffInitial: n.RetryBackoffInitial, RetryBackoffMax: n.RetryBackoffMax,
-		StreamIdleTimeoutInSeconds: n.StreamIdleTimeoutInSeconds, MaxConnsPerHost: n.MaxConnsPerHost,
-		InsecureSkipVerify: n.InsecureSkipVerify, CACertPEM: n.CACertPEM,
+		StreamIdleTimeoutInSeconds: n.StreamIdleTimeoutInSeconds, KeepAliveTimeoutInSeconds: n.KeepAliveTimeoutInSeconds,
+		MaxConnsPerHost: n.MaxConnsPerHost, InsecureSkipVerify: n.InsecureSkipVerify, CACertPEM: n.CACertPEM,
 	})
 	if err != nil || len(n.Extra) == 0 {
 		return b, err
@@ -151,8 +154,8 @@ func (n *NetworkConfig) UnmarshalJSON(b []byte) error {
 		BaseURL: w.BaseURL, ExtraHeaders: w.ExtraHeaders,
 		DefaultRequestTimeoutInSeconds: w.DefaultRequestTimeoutInSeconds, MaxRetries: w.MaxRetries,
 		RetryBackoffInitial: w.RetryBackoffInitial, RetryBackoffMax: w.RetryBackoffMax,
-		StreamIdleTimeoutInSeconds: w.StreamIdleTimeoutInSeconds, MaxConnsPerHost: w.MaxConnsPerHost,
-		InsecureSkipVerify: w.InsecureSkipVerify, CACertPEM: w.CACertPEM,
+		StreamIdleTimeoutInSeconds: w.StreamIdleTimeoutInSeconds, KeepAliveTimeoutInSeconds: w.KeepAliveTimeoutInSeconds,
+		MaxConnsPerHost: w.MaxConnsPerHost, InsecureSkipVerify: w.InsecureSkipVerify, CACertPEM: w.CACertPEM,
 	}
 	for name, raw := range fields {
 		if !knownNetworkFields[name] {

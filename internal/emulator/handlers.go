@@ -388,7 +388,7 @@ func (s *Server) checkKey(p *provider, k *key, update bool) (reply, bool) {
 	if urlErr != nil && !update {
 		return fail(urlErr.Error())
 	}
-	if s.v2 {
+	if s.modelsCheckedByHandler() {
 		if err := validateList(k.models, "whitelist"); err != nil {
 			return fail("Invalid models: " + err.Error())
 		}
@@ -405,11 +405,21 @@ func (s *Server) checkKey(p *provider, k *key, update bool) (reply, bool) {
 	return reply{}, true
 }
 
+// modelsCheckedByHandler reports whether the key handlers validate models
+// themselves (400 "Invalid models: …": upstream v2.2
+// transports/bifrost-http/handlers/provider_keys.go) instead of leaving it to
+// the config store (500: v1.5.1, and v2.0.0-prerelease3 in
+// raw-exchanges-v2.jsonl).
+func (s *Server) modelsCheckedByHandler() bool {
+	major, minor, _ := parseVersion(s.opts.Version)
+	return major > 2 || (major == 2 && minor >= 2)
+}
+
 // storeKey is the config store's part of a key write: model list validation
-// (v1.5), the lock fault, then the unique indexes.
+// (where the handler does not do it), the lock fault, then the unique indexes.
 func (s *Server) storeKey(k, self *key, op string) (reply, bool) {
 	prefix := fmt.Sprintf("Failed to %s provider key: failed to %s provider key in store: ", op, op)
-	if !s.v2 {
+	if !s.modelsCheckedByHandler() {
 		if err := validateList(k.models, "whitelist"); err != nil {
 			return s.errReply(http.StatusInternalServerError, prefix+err.Error()), false
 		}
@@ -458,6 +468,12 @@ func (s *Server) createKey(c *call) reply {
 	}
 	if rp, ok := s.storeKey(k, nil, "create"); !ok {
 		return rp
+	}
+	// v2's status column defaults to 'unknown' (upstream
+	// framework/configstore/tables/key.go): a key discovery leaves alone
+	// reads back "unknown" (raw-exchanges-v2.jsonl, azure key).
+	if s.v2 && k.status == "" {
+		k.status = statusUnknown
 	}
 	k.created = time.Now()
 	p.keys = append(p.keys, k)

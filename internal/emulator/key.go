@@ -21,11 +21,19 @@ const (
 	kBuckets               // bedrock batch_s3_config
 )
 
+// generation is a set of server generations a field rule applies to.
+type generation uint8
+
+const (
+	genV1 generation = 1 << iota // v1.5
+	genV2                        // v2.x
+)
+
 type fieldSpec struct {
 	name  string
 	kind  kind
-	clear bool // returned unredacted unless reference-backed (azure api_version)
-	v2    bool // known to v2 servers only
+	only  generation // generations that know the field; zero for every one
+	clear generation // generations that return it unredacted unless reference-backed
 }
 
 // configSpec describes one *_key_config object of a key, in wire order.
@@ -39,8 +47,14 @@ type configSpec struct {
 
 var (
 	azureSpec = configSpec{name: "azure_key_config", goType: "schemas.AzureKeyConfig", redact: true, fields: []fieldSpec{
-		{name: "endpoint", kind: kSecret},
-		{name: "api_version", kind: kSecretOpt, clear: true},
+		// v2 returns a literal endpoint in clear and masks only a reference-backed
+		// one (raw-exchanges-v2.jsonl; ProviderConfig.Redacted in upstream
+		// framework/configstore/clientconfig.go); v1.5.1 masks it.
+		{name: "endpoint", kind: kSecret, clear: genV2},
+		// v2 moved api_version to the per-alias config (AzureAliasCfg in
+		// core/schemas/account.go): a v2 server drops it from azure_key_config
+		// (raw-exchanges-v2.jsonl).
+		{name: "api_version", kind: kSecretOpt, only: genV1, clear: genV1},
 		{name: "client_id", kind: kSecretOpt},
 		{name: "client_secret", kind: kSecretOpt},
 		{name: "tenant_id", kind: kSecretOpt},
@@ -51,7 +65,7 @@ var (
 		{name: "project_number", kind: kSecret},
 		{name: "region", kind: kSecret},
 		{name: "auth_credentials", kind: kSecret},
-		{name: "force_single_region", kind: kBoolOmit, v2: true},
+		{name: "force_single_region", kind: kBoolOmit, only: genV2},
 	}}
 	bedrockSpec = configSpec{name: "bedrock_key_config", goType: "schemas.BedrockKeyConfig", redact: true, fields: []fieldSpec{
 		{name: "access_key", kind: kSecret},
@@ -62,7 +76,7 @@ var (
 		{name: "role_arn", kind: kSecretOpt},
 		{name: "external_id", kind: kSecretOpt},
 		{name: "session_name", kind: kSecretOpt},
-		{name: "project_id", kind: kSecretOpt, v2: true},
+		{name: "project_id", kind: kSecretOpt, only: genV2},
 		{name: "batch_s3_config", kind: kBuckets},
 	}}
 	mantleSpec = configSpec{name: "bedrock_mantle_key_config", goType: "schemas.BedrockMantleKeyConfig", redact: true, v2: true, fields: []fieldSpec{
@@ -124,7 +138,7 @@ type key struct {
 	configs     map[string]config
 	enabled     *bool
 	batch       bool
-	anthropic   *bool // v2 use_anthropic_endpoints
+	anthropic   bool // v2 use_anthropic_endpoints
 	configHash  string
 	status      string
 	description string
@@ -137,6 +151,23 @@ func (s *Server) configSpecs() []*configSpec {
 		return configsV2
 	}
 	return configsV1
+}
+
+// gen is the server's generation, for the rules of fieldSpec.
+func (s *Server) gen() generation {
+	if s.v2 {
+		return genV2
+	}
+	return genV1
+}
+
+// knows reports whether this server decodes and returns fs.
+func (s *Server) knows(fs fieldSpec) bool { return fs.only == 0 || fs.only&s.gen() != 0 }
+
+// inClear reports whether fs of spec is returned unredacted (a
+// reference-backed value is masked all the same).
+func (s *Server) inClear(spec *configSpec, fs fieldSpec) bool {
+	return !spec.redact || fs.clear&s.gen() != 0
 }
 
 // knownKeyFields lists the top-level key fields this server version knows.
@@ -230,9 +261,11 @@ func (s *Server) parseKey(src []byte) (*key, error) {
 	}
 	if s.v2 {
 		if f, ok := get("use_anthropic_endpoints"); ok {
-			if k.anthropic, err = asBool(f); err != nil {
+			b, err := asBool(f)
+			if err != nil {
 				return nil, err
 			}
+			k.anthropic = b != nil && *b
 		}
 	}
 	for _, m := range []struct {
@@ -304,7 +337,7 @@ func (s *Server) parseConfig(src []byte, f field, spec *configSpec) (config, err
 	}
 	c := config{}
 	for _, fs := range spec.fields {
-		if fs.v2 && !s.v2 {
+		if !s.knows(fs) {
 			continue
 		}
 		m, ok := lookup(members, fs.name)
@@ -369,8 +402,10 @@ func (s *Server) renderKey(k *key) object {
 		o = append(o, kv{"enabled", *k.enabled})
 	}
 	o = append(o, kv{"use_for_batch_api", k.batch})
-	if k.anthropic != nil {
-		o = append(o, kv{"use_anthropic_endpoints", *k.anthropic})
+	// v2 answers use_anthropic_endpoints on every key, false when never set
+	// (raw-exchanges-v2.jsonl; the column defaults to false).
+	if s.v2 {
+		o = append(o, kv{"use_anthropic_endpoints", k.anthropic})
 	}
 	for _, f := range []kv{{"config_hash", k.configHash}, {"status", k.status}, {"description", k.description}} {
 		if f.v != "" {
@@ -417,7 +452,7 @@ func onlyModelID(raw json.RawMessage) bool {
 func (s *Server) renderConfig(spec *configSpec, c config) object {
 	var o object
 	for _, fs := range spec.fields {
-		if fs.v2 && !s.v2 {
+		if !s.knows(fs) {
 			continue
 		}
 		v, ok := c[fs.name]
@@ -427,7 +462,7 @@ func (s *Server) renderConfig(spec *configSpec, c config) object {
 				continue
 			}
 			sec, _ := v.(secret)
-			o = append(o, kv{fs.name, sec.shown(s.env, fs.clear || !spec.redact).wire(s.v2)})
+			o = append(o, kv{fs.name, sec.shown(s.env, s.inClear(spec, fs)).wire(s.v2)})
 		case kString:
 			str, _ := v.(string)
 			o = append(o, kv{fs.name, str})
@@ -479,7 +514,7 @@ func (s *Server) mergeEcho(in, old *key) {
 			if !ok {
 				continue
 			}
-			if keepStored(incoming, stored, s.env, fs.clear || !spec.redact, s.v2) {
+			if keepStored(incoming, stored, s.env, s.inClear(spec, fs), s.v2) {
 				c[fs.name] = stored
 			}
 		}

@@ -28,13 +28,21 @@ type network struct {
 	insecure     bool
 	caCert       json.RawMessage
 	streamIdle   int64
+	keepAlive    int64 // v2 keep_alive_timeout_in_seconds
 	maxConns     int64
 	enforceHTTP2 bool
 	allowPrivate bool // v2 allow_private_network
 }
 
 // defaultNetwork is what a provider created without network_config reports.
-var defaultNetwork = network{timeout: 30, backoffInit: 500, backoffMax: 5000, streamIdle: 60, maxConns: 5000}
+// v2 raised the request timeout from 30 to 300 s and the stream idle timeout
+// from 60 to 120 s, and added a 30 s keep-alive timeout (raw-exchanges-v2.jsonl).
+func (s *Server) defaultNetwork() network {
+	if s.v2 {
+		return network{timeout: 300, backoffInit: 500, backoffMax: 5000, streamIdle: 120, keepAlive: 30, maxConns: 5000}
+	}
+	return network{timeout: 30, backoffInit: 500, backoffMax: 5000, streamIdle: 60, maxConns: 5000}
+}
 
 type custom struct {
 	keyless   bool
@@ -182,7 +190,8 @@ func parseNetwork(src []byte, f field) (*network, error) {
 	}{
 		{"default_request_timeout_in_seconds", &n.timeout}, {"max_retries", &n.retries},
 		{"retry_backoff_initial", &n.backoffInit}, {"retry_backoff_max", &n.backoffMax},
-		{"stream_idle_timeout_in_seconds", &n.streamIdle}, {"max_conns_per_host", &n.maxConns},
+		{"stream_idle_timeout_in_seconds", &n.streamIdle}, {"keep_alive_timeout_in_seconds", &n.keepAlive},
+		{"max_conns_per_host", &n.maxConns},
 	} {
 		if m, ok := lookup(members, i.name); ok {
 			if *i.dst, err = asInt(m); err != nil {
@@ -299,6 +308,9 @@ func renderNetwork(n network, v2 bool) object {
 	if n.streamIdle != 0 {
 		o = append(o, kv{"stream_idle_timeout_in_seconds", n.streamIdle})
 	}
+	if v2 && n.keepAlive != 0 {
+		o = append(o, kv{"keep_alive_timeout_in_seconds", n.keepAlive})
+	}
 	if n.maxConns != 0 {
 		o = append(o, kv{"max_conns_per_host", n.maxConns})
 	}
@@ -314,7 +326,7 @@ func renderNetwork(n network, v2 bool) object {
 // renderProvider builds a ProviderResponse; providerStatus is "active" for
 // configured providers and "" for the body DELETE answers.
 func (s *Server) renderProvider(p *provider, providerStatus string) object {
-	n := defaultNetwork
+	n := s.defaultNetwork()
 	if p.network != nil {
 		n = *p.network
 	}

@@ -147,9 +147,13 @@ func TestStructEncodedConfigs(t *testing.T) {
 // retry backoff check.
 func TestPutCustomProviderValidation(t *testing.T) {
 	const cb = `"concurrency_and_buffer_size":{"concurrency":1,"buffer_size":1}`
-	bad := func(msg string) string { return errBody(400, "Invalid custom provider config: "+msg) }
 	for _, version := range []string{"v1.5.1", "v2.2.6"} {
 		t.Run(version, func(t *testing.T) {
+			errFor := errBody
+			if version != "v1.5.1" {
+				errFor = errBodyV2
+			}
+			bad := func(msg string) string { return errFor(400, "Invalid custom provider config: "+msg) }
 			_, call := versioned(t, version, Options{Providers: []string{"plain"}})
 			if status, body := call("POST", "/api/providers", `{"provider":"my-custom","custom_provider_config":{"base_provider_type":"openai"}}`); status != 200 {
 				t.Fatalf("create: %d %s", status, body)
@@ -159,7 +163,7 @@ func TestPutCustomProviderValidation(t *testing.T) {
 				{"removing with null", "PUT", "/api/providers/my-custom", `{` + cb + `,"custom_provider_config":null}`, 400, bad("custom_provider_config cannot be removed after creation for provider my-custom"), ""},
 				{"changing base", "PUT", "/api/providers/my-custom", `{` + cb + `,"custom_provider_config":{"base_provider_type":"anthropic"}}`, 400,
 					bad("provider my-custom: base_provider_type cannot be changed from openai to anthropic after creation"), ""},
-				{"concurrency first", "PUT", "/api/providers/my-custom", `{"custom_provider_config":{"base_provider_type":"anthropic"}}`, 400, errBody(400, "Concurrency must be greater than 0"), ""},
+				{"concurrency first", "PUT", "/api/providers/my-custom", `{"custom_provider_config":{"base_provider_type":"anthropic"}}`, 400, errFor(400, "Concurrency must be greater than 0"), ""},
 				{"before backoff", "PUT", "/api/providers/my-custom", `{` + cb + `,"network_config":{"retry_backoff_initial":50}}`, 400,
 					bad("custom_provider_config cannot be removed after creation for provider my-custom"), ""},
 				{"built-in name, existing", "PUT", "/api/providers/plain", `{` + cb + `,"custom_provider_config":{"base_provider_type":"openai"}}`, 200, "", ""},
@@ -171,7 +175,7 @@ func TestPutCustomProviderValidation(t *testing.T) {
 					bad("custom provider validation failed: unsupported base_provider_type: azure"), ""},
 				{"same base, new settings", "PUT", "/api/providers/my-custom", `{` + cb + `,"custom_provider_config":{"base_provider_type":"openai","is_key_less":true}}`, 200, "", `"is_key_less":true`},
 				{"upsert custom", "PUT", "/api/providers/new-custom", `{` + cb + `,"custom_provider_config":{"base_provider_type":"anthropic"}}`, 200, "", `"base_provider_type":"anthropic"`},
-				{"POST on azure base", "POST", "/api/providers", `{"provider":"my-azure","custom_provider_config":{"base_provider_type":"azure"}}`, 400, errBody(400, "BaseProviderType must be a standard provider"), ""},
+				{"POST on azure base", "POST", "/api/providers", `{"provider":"my-azure","custom_provider_config":{"base_provider_type":"azure"}}`, 400, errFor(400, "BaseProviderType must be a standard provider"), ""},
 			}
 			for _, c := range cases {
 				status, body := call(c.method, c.path, c.body)
@@ -200,7 +204,7 @@ func TestV2BaseURLCheck(t *testing.T) {
 		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 	}
 	s, call := v2(t, Options{LookupIP: lookup})
-	bad := func(msg string) string { return errBody(400, "Invalid base URL: "+msg) }
+	bad := func(msg string) string { return errBodyV2(400, "Invalid base URL: "+msg) }
 	post := func(name, baseURL, extra string) string {
 		return `{"provider":"` + name + `","custom_provider_config":{"base_provider_type":"openai"},"network_config":{"base_url":"` + baseURL + `"` + extra + `}}`
 	}
@@ -226,7 +230,7 @@ func TestV2BaseURLCheck(t *testing.T) {
 		{"parse", post("p4", "http://[::1", ""), 400, bad(`invalid URL format: parse "http://[::1": missing ']' in host`)},
 		{"unresolvable", post("p4", "https://llm.nowhere", ""), 400, bad("failed to resolve hostname: lookup llm.nowhere: no such host")},
 		// The check follows the backoff check and precedes the 409.
-		{"backoff first", post("p1", "http://10.0.0.5", `,"retry_backoff_initial":50`), 400, errBody(400, "Invalid retry backoff: retry backoff initial must be at least 100ms")},
+		{"backoff first", post("p1", "http://10.0.0.5", `,"retry_backoff_initial":50`), 400, errBodyV2(400, "Invalid retry backoff: retry backoff initial must be at least 100ms")},
 		{"before conflict", post("p1", "http://10.0.0.5", ""), 400, bad("private IP addresses are not allowed")},
 	}
 	for _, c := range cases {
@@ -243,9 +247,9 @@ func TestV2BaseURLCheck(t *testing.T) {
 	}{
 		{"PUT private", `{` + cb + `,"network_config":{"base_url":"http://192.168.0.10"}}`, 400, bad("private IP addresses are not allowed")},
 		{"PUT custom first", `{"concurrency_and_buffer_size":{"concurrency":1,"buffer_size":1},"network_config":{"base_url":"http://192.168.0.10"}}`, 400,
-			errBody(400, "Invalid custom provider config: custom_provider_config cannot be removed after creation for provider p1")},
+			errBodyV2(400, "Invalid custom provider config: custom_provider_config cannot be removed after creation for provider p1")},
 		{"PUT backoff first", `{` + cb + `,"network_config":{"base_url":"http://192.168.0.10","retry_backoff_max":50}}`, 400,
-			errBody(400, "Invalid retry backoff: retry backoff max must be at least 100ms")},
+			errBodyV2(400, "Invalid retry backoff: retry backoff max must be at least 100ms")},
 		{"PUT allowed", `{` + cb + `,"network_config":{"base_url":"http://192.168.0.10","allow_private_network":true}}`, 200, `"allow_private_network":true`},
 		{"PUT without network_config", `{` + cb + `}`, 200, `"base_url":"http://192.168.0.10"`},
 	} {

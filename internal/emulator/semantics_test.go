@@ -37,10 +37,19 @@ func send(t *testing.T, s *Server, method, path, body string, headers ...string)
 	return resp
 }
 
-func errBody(status int, msg string) string {
+// errBody is the error body of a v1.5 server.
+func errBody(status int, msg string) string { return errEnvelope(status, msg, object{}) }
+
+// errBodyV2 is the error body of a v2 server: extra_fields carries an empty
+// routing_info.
+func errBodyV2(status int, msg string) string {
+	return errEnvelope(status, msg, object{{"routing_info", object{}}})
+}
+
+func errEnvelope(status int, msg string, extra object) string {
 	return string(enc(object{
 		{"is_bifrost_error", false}, {"status_code", status},
-		{"error", object{{"message", msg}}}, {"extra_fields", object{}},
+		{"error", object{{"message", msg}}}, {"extra_fields", extra},
 	})) + "\n"
 }
 

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -27,8 +28,8 @@ func TestV2SetupLock(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"/api/providers", nil, 401, errBody(401, "Setup token required")},
-		{"/api/providers", []string{setupTokenHeader, "wrong"}, 403, errBody(403, "Invalid setup token")},
+		{"/api/providers", nil, 401, errBodyV2(401, "Setup token required")},
+		{"/api/providers", []string{setupTokenHeader, "wrong"}, 403, errBodyV2(403, "Invalid setup token")},
 		{"/api/providers", []string{setupTokenHeader, setupToken}, 200, `{"providers":[],"total":0}` + "\n"},
 		{"/api/version", nil, 200, `"v2.2.6"` + "\n"},
 		{"/health", nil, 200, ""},
@@ -143,5 +144,41 @@ func TestV2ProviderPut(t *testing.T) {
 	_, body = call("PUT", "/api/providers/openai", `{"concurrency_and_buffer_size":{"concurrency":1,"buffer_size":2},"proxy_config":null,"network_config":null}`)
 	if member(t, body, "proxy_config") != "null" || strings.Contains(body, "base_url") {
 		t.Errorf("null must clear: %s", body)
+	}
+}
+
+// TestV2Defaults checks what a v2.2.6 server answers for fields a client
+// never set, as the v2 recording shows them: the v2 network defaults with
+// keep_alive_timeout_in_seconds, and on keys use_anthropic_endpoints false,
+// status "unknown" where discovery leaves it alone, the azure endpoint in
+// clear unless reference-backed, no api_version.
+func TestV2Defaults(t *testing.T) {
+	_, call := v2(t, Options{Env: map[string]string{"AZ_EP": "https://secret.openai.azure.com"}})
+	_, body := call("POST", "/api/providers", `{"provider":"azure"}`)
+	const network = `{"default_request_timeout_in_seconds":300,"max_retries":0,"retry_backoff_initial":500,"retry_backoff_max":5000,` +
+		`"stream_idle_timeout_in_seconds":120,"keep_alive_timeout_in_seconds":30,"max_conns_per_host":5000}`
+	if got := member(t, body, "network_config"); got != network {
+		t.Errorf("default network_config %s", got)
+	}
+	_, body = call("PUT", "/api/providers/azure", `{"concurrency_and_buffer_size":{"concurrency":1,"buffer_size":1},"network_config":{"keep_alive_timeout_in_seconds":7}}`)
+	if got := member(t, body, "network_config"); !strings.Contains(got, `"keep_alive_timeout_in_seconds":7`) {
+		t.Errorf("keep_alive_timeout_in_seconds not kept: %s", got)
+	}
+	for _, c := range []struct{ name, endpoint, want string }{
+		{"literal", "https://example.openai.azure.com", `{"value":"https://example.openai.azure.com","type":"plain_text"}`},
+		{"env", "env.AZ_EP", `{"value":"http************************.com","ref":"env.AZ_EP","type":"env"}`},
+	} {
+		status, body := call("POST", "/api/providers/azure/keys", fmt.Sprintf(`{"name":%q,"value":"azure-key-0123456789abcdef",`+
+			`"azure_key_config":{"endpoint":%q,"api_version":"2024-10-21","client_secret":"client-secret-0123456789"}}`, c.name, c.endpoint))
+		if status != 200 || member(t, body, "azure_key_config") != `{"endpoint":`+c.want+`,"client_secret":{"value":"clie************************6789","type":"plain_text"}}` ||
+			!strings.HasSuffix(body, `"use_for_batch_api":false,"use_anthropic_endpoints":false,"status":"unknown"}`+"\n") {
+			t.Errorf("azure key, endpoint %s: %d %s", c.endpoint, status, body)
+		}
+	}
+	// v1.5 knows neither keep_alive_timeout_in_seconds nor use_anthropic_endpoints.
+	old := startServer(t, Options{})
+	_, body = do(t, old, "POST", "/api/providers", `{"provider":"openai","network_config":{"keep_alive_timeout_in_seconds":7}}`)
+	if strings.Contains(body, "keep_alive") {
+		t.Errorf("v1.5 must drop keep_alive_timeout_in_seconds: %s", body)
 	}
 }

@@ -38,6 +38,7 @@ type networkModel struct {
 	RetryBackoffInitial            types.Int64  `tfsdk:"retry_backoff_initial"`
 	RetryBackoffMax                types.Int64  `tfsdk:"retry_backoff_max"`
 	StreamIdleTimeoutInSeconds     types.Int64  `tfsdk:"stream_idle_timeout_in_seconds"`
+	KeepAliveTimeoutInSeconds      types.Int64  `tfsdk:"keep_alive_timeout_in_seconds"`
 	MaxConnsPerHost                types.Int64  `tfsdk:"max_conns_per_host"`
 	InsecureSkipVerify             types.Bool   `tfsdk:"insecure_skip_verify"`
 	CACertPEM                      types.String `tfsdk:"ca_cert_pem"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -96,7 +97,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
   }`)
 	full := providerConfig(tg, name, `
   network_config = {
-    base_url                           = "https://llm.example.com/v1"
+    base_url                           = "http://localhost:8443/v1"
     extra_headers                      = { "x-team" = "ml", "x-env" = "test" }
     default_request_timeout_in_seconds = 45
     max_retries                        = 3
@@ -129,6 +130,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
     disable_store = true
   }`)
 	nc := func(attr string) tfjsonpath.Path { return tfjsonpath.New("network_config").AtMapKey(attr) }
+	def := versionDefaults(t, tg)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkDestroyed(tg),
@@ -138,19 +140,23 @@ func TestAccProvider_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-						// Defaults are known at plan time, not "known after apply".
+						// Defaults are known at plan time, not "known after apply",
+						// the version-dependent ones included.
 						plancheck.ExpectKnownValue(addr, nc("retry_backoff_initial"), knownvalue.Int64Exact(500)),
+						plancheck.ExpectKnownValue(addr, nc("default_request_timeout_in_seconds"), def.timeout),
+						plancheck.ExpectKnownValue(addr, nc("keep_alive_timeout_in_seconds"), def.keepAlive),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("network_config"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"base_url":                           knownvalue.StringExact("http://127.0.0.1:1"),
 						"extra_headers":                      knownvalue.Null(),
-						"default_request_timeout_in_seconds": knownvalue.Int64Exact(30),
+						"default_request_timeout_in_seconds": def.timeout,
 						"max_retries":                        knownvalue.Int64Exact(0),
 						"retry_backoff_initial":              knownvalue.Int64Exact(500),
 						"retry_backoff_max":                  knownvalue.Int64Exact(5000),
-						"stream_idle_timeout_in_seconds":     knownvalue.Int64Exact(60),
+						"stream_idle_timeout_in_seconds":     def.streamIdle,
+						"keep_alive_timeout_in_seconds":      def.keepAlive,
 						"max_conns_per_host":                 knownvalue.Int64Exact(5000),
 						"insecure_skip_verify":               knownvalue.Bool(false),
 						"ca_cert_pem":                        knownvalue.Null(),
@@ -164,12 +170,14 @@ func TestAccProvider_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_config"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("openai_config"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("send_back_raw_request"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("provider_status"), knownvalue.StringExact("active")),
+					// What Bifrost computes from the outside world (it lists the
+					// upstream's models) is only reported, not asserted.
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("provider_status"), knownvalue.NotNull()),
 				},
 				// Sent explicitly: Bifrost stores the defaults, not the zeros
 				// it would store for a network_config with only a base URL.
 				Check: checkServer(tg, name, func(p *bifrost.Provider) error {
-					if n := p.NetworkConfig; n.DefaultRequestTimeoutInSeconds != 30 || n.RetryBackoffMax != 5000 || n.MaxConnsPerHost != 5000 {
+					if n := p.NetworkConfig; n.DefaultRequestTimeoutInSeconds != def.timeoutSeconds || n.RetryBackoffMax != 5000 || n.MaxConnsPerHost != 5000 {
 						return fmt.Errorf("server network_config %+v", *n)
 					}
 					return nil
@@ -279,6 +287,20 @@ func TestAccProvider_lifecycle(t *testing.T) {
 	})
 }
 
+// serverDefaults are the network_config defaults that depend on the
+// server's version.
+type serverDefaults struct {
+	timeoutSeconds                int64
+	timeout, streamIdle, keepAlive knownvalue.Check
+}
+
+func versionDefaults(t *testing.T, tg *acctest.Target) serverDefaults {
+	if tg.Version(t).AtLeast(2, 0) {
+		return serverDefaults{300, knownvalue.Int64Exact(300), knownvalue.Int64Exact(120), knownvalue.Int64Exact(30)}
+	}
+	return serverDefaults{30, knownvalue.Int64Exact(30), knownvalue.Int64Exact(60), knownvalue.Null()}
+}
+
 // TestAccProvider_importDefaults imports a provider created outside
 // Terraform with Bifrost's defaults into a configuration that sets nothing:
 // the plan must be empty.
@@ -308,6 +330,44 @@ import {
 				ImportState:   true,
 				ImportStateId: "not a name",
 				ExpectError:   acctest.Spaced("expected the provider's name"),
+			},
+		},
+	})
+}
+
+// TestAccProvider_versionDependentFields: a v1.5 server has no keep-alive
+// timeout and would drop it, so the plan refuses it, naming the version; its
+// timeouts' defaults are its own (30 and 60 s, not Bifrost 2's).
+func TestAccProvider_versionDependentFields(t *testing.T) {
+	tg := acctest.New(t, emulator.Options{Version: "v1.5.1"})
+	srv := tg.NeedEmulator(t)
+	name := acctest.Name("ka")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(tg),
+		Steps: []resource.TestStep{
+			{
+				Config: providerConfig(tg, name, customBody+`
+  network_config = {
+    keep_alive_timeout_in_seconds = 45
+  }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Not supported by this Bifrost version.*keep_alive_timeout_in_seconds needs\s+Bifrost ≥ 2.0.*v1.5.1`),
+			},
+			{
+				PreConfig: func() {
+					if n := srv.Count(http.MethodPost, "/api/"); n != 0 {
+						t.Errorf("%d writes reached the server", n)
+					}
+				},
+				Config: providerConfig(tg, name, customBody),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("network_config").AtMapKey("default_request_timeout_in_seconds"), knownvalue.Int64Exact(30)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("network_config").AtMapKey("stream_idle_timeout_in_seconds"), knownvalue.Int64Exact(60)),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("network_config").AtMapKey("keep_alive_timeout_in_seconds"), knownvalue.Null()),
+					},
+				},
 			},
 		},
 	})
@@ -533,11 +593,11 @@ data "bifrost_provider" "test" {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("network_config").AtMapKey("max_retries"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("network_config").AtMapKey("default_request_timeout_in_seconds"), knownvalue.Int64Exact(30)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("network_config").AtMapKey("default_request_timeout_in_seconds"), versionDefaults(t, tg).timeout),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("concurrency_and_buffer_size").AtMapKey("buffer_size"), knownvalue.Int64Exact(5000)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("custom_provider_config").AtMapKey("base_provider_type"), knownvalue.StringExact("openai")),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("proxy_config").AtMapKey("type"), knownvalue.StringExact("socks5")),
-					statecheck.ExpectKnownValue(ds, tfjsonpath.New("provider_status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("provider_status"), knownvalue.NotNull()),
 					statecheck.CompareValuePairs(ds, tfjsonpath.New("network_config"), addr, tfjsonpath.New("network_config"), compare.ValuesSame()),
 				},
 			},
@@ -639,7 +699,7 @@ func TestAccProvidersDataSource(t *testing.T) {
 					return fmt.Errorf("custom provider %s missing from %v", custom, names)
 				}
 				entry := func(f string) string { return attrs[fmt.Sprintf("providers.%d.%s", i, f)] }
-				if entry("custom") != "true" || entry("base_provider_type") != "openai" || entry("is_key_less") != "true" || entry("provider_status") != "active" {
+				if entry("custom") != "true" || entry("base_provider_type") != "openai" || entry("is_key_less") != "true" || entry("provider_status") == "" {
 					return fmt.Errorf("custom provider entry: custom=%s base=%s keyless=%s status=%s",
 						entry("custom"), entry("base_provider_type"), entry("is_key_less"), entry("provider_status"))
 				}

@@ -26,16 +26,15 @@ import (
 // Bifrost's defaults for a provider created without network_config or
 // concurrency_and_buffer_size. The resource sends them explicitly, so what
 // the plan shows is what Bifrost stores. (Bifrost reads 0 as "its default"
-// at run time but reports the 0 it stored.)
+// at run time but reports the 0 it stored.) The timeouts' defaults depend on
+// the server's version: see versionDefaults.
 const (
-	defaultTimeoutSeconds    = 30
-	defaultMaxRetries        = 0
-	defaultBackoffInitialMS  = 500
-	defaultBackoffMaxMS      = 5000
-	defaultStreamIdleSeconds = 60
-	defaultMaxConnsPerHost   = 5000
-	defaultConcurrency       = 1000
-	defaultBufferSize        = 5000
+	defaultMaxRetries       = 0
+	defaultBackoffInitialMS = 500
+	defaultBackoffMaxMS     = 5000
+	defaultMaxConnsPerHost  = 5000
+	defaultConcurrency      = 1000
+	defaultBufferSize       = 5000
 )
 
 // Retry backoff bounds the server enforces on a non-zero backoff, in
@@ -72,7 +71,9 @@ func networkAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"base_url": schema.StringAttribute{
 			MarkdownDescription: "Base URL of the upstream API, replacing the provider type's default (what custom providers " +
-				"and self-hosted types such as ollama or vllm usually need). An `http://` or `https://` URL.",
+				"and self-hosted types such as ollama or vllm usually need). An `http://` or `https://` URL. " +
+				"Bifrost ≥ 2.0 resolves its host name when the provider is written, in Bifrost's own network, and refuses " +
+				"a name it cannot resolve and private, link-local or unspecified addresses (loopback is allowed).",
 			Optional:   true,
 			Validators: []validator.String{httpURLValidator{}},
 		},
@@ -83,10 +84,9 @@ func networkAttributes() map[string]schema.Attribute {
 			Validators:          []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
 		},
 		"default_request_timeout_in_seconds": schema.Int64Attribute{
-			MarkdownDescription: "Timeout of an upstream request, in seconds. Default `30`.",
+			MarkdownDescription: "Timeout of an upstream request, in seconds. Default: the server's, `30` on Bifrost 1.x, `300` on Bifrost 2.",
 			Optional:            true,
 			Computed:            true,
-			Default:             int64default.StaticInt64(defaultTimeoutSeconds),
 			Validators:          []validator.Int64{int64validator.AtLeast(1)},
 		},
 		"max_retries": schema.Int64Attribute{
@@ -109,11 +109,18 @@ func networkAttributes() map[string]schema.Attribute {
 			Default:             int64default.StaticInt64(defaultBackoffMaxMS),
 		},
 		"stream_idle_timeout_in_seconds": schema.Int64Attribute{
-			MarkdownDescription: "How long a stream may stay silent before Bifrost closes it, in seconds. Default `60`.",
-			Optional:            true,
-			Computed:            true,
-			Default:             int64default.StaticInt64(defaultStreamIdleSeconds),
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			MarkdownDescription: "How long a stream may stay silent before Bifrost closes it, in seconds. " +
+				"Default: the server's, `60` on Bifrost 1.x, `120` on Bifrost 2.",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"keep_alive_timeout_in_seconds": schema.Int64Attribute{
+			MarkdownDescription: "How long Bifrost keeps an idle upstream connection open, in seconds. Bifrost ≥ 2.0 " +
+				"(default `30`; null on older servers, which do not have it).",
+			Optional:   true,
+			Computed:   true,
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		"max_conns_per_host": schema.Int64Attribute{
 			MarkdownDescription: "Most TCP connections Bifrost opens to the upstream host. Default `5000`.",
@@ -243,20 +250,41 @@ func attrTypes(attrs map[string]schema.Attribute) map[string]attr.Type {
 	return out
 }
 
-// networkDefault is network_config when the configuration leaves it out.
-func networkDefault() types.Object {
-	return types.ObjectValueMust(attrTypes(networkAttributes()), map[string]attr.Value{
-		"base_url":                           types.StringNull(),
-		"extra_headers":                      types.MapNull(types.StringType),
-		"default_request_timeout_in_seconds": types.Int64Value(defaultTimeoutSeconds),
-		"max_retries":                        types.Int64Value(defaultMaxRetries),
-		"retry_backoff_initial":              types.Int64Value(defaultBackoffInitialMS),
-		"retry_backoff_max":                  types.Int64Value(defaultBackoffMaxMS),
-		"stream_idle_timeout_in_seconds":     types.Int64Value(defaultStreamIdleSeconds),
-		"max_conns_per_host":                 types.Int64Value(defaultMaxConnsPerHost),
-		"insecure_skip_verify":               types.BoolValue(false),
-		"ca_cert_pem":                        types.StringNull(),
-	})
+// versionDefaults are the network_config attributes whose default depends
+// on the server's version, with their values for v: Bifrost 2 raised both
+// timeouts and added the keep-alive timeout (raw-exchanges-v2.jsonl).
+func versionDefaults(v bifrost.ServerVersion) map[string]attr.Value {
+	if v.AtLeast(2, 0) {
+		return map[string]attr.Value{
+			"default_request_timeout_in_seconds": types.Int64Value(300),
+			"stream_idle_timeout_in_seconds":     types.Int64Value(120),
+			"keep_alive_timeout_in_seconds":      types.Int64Value(30),
+		}
+	}
+	return map[string]attr.Value{
+		"default_request_timeout_in_seconds": types.Int64Value(30),
+		"stream_idle_timeout_in_seconds":     types.Int64Value(60),
+		"keep_alive_timeout_in_seconds":      types.Int64Null(),
+	}
+}
+
+// networkDefault is network_config when the configuration leaves it out,
+// on a server of version v.
+func networkDefault(v bifrost.ServerVersion) types.Object {
+	values := map[string]attr.Value{
+		"base_url":              types.StringNull(),
+		"extra_headers":         types.MapNull(types.StringType),
+		"max_retries":           types.Int64Value(defaultMaxRetries),
+		"retry_backoff_initial": types.Int64Value(defaultBackoffInitialMS),
+		"retry_backoff_max":     types.Int64Value(defaultBackoffMaxMS),
+		"max_conns_per_host":    types.Int64Value(defaultMaxConnsPerHost),
+		"insecure_skip_verify":  types.BoolValue(false),
+		"ca_cert_pem":           types.StringNull(),
+	}
+	for name, value := range versionDefaults(v) {
+		values[name] = value
+	}
+	return types.ObjectValueMust(attrTypes(networkAttributes()), values)
 }
 
 func concurrencyDefault() types.Object {
@@ -283,11 +311,11 @@ func (r *providerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"must be letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters")},
 			},
 			"network_config": schema.SingleNestedAttribute{
-				MarkdownDescription: "How Bifrost reaches the upstream API. Left out, Bifrost's defaults apply (and are shown).",
-				Optional:            true,
-				Computed:            true,
-				Default:             objectdefault.StaticValue(networkDefault()),
-				Attributes:          networkAttributes(),
+				MarkdownDescription: "How Bifrost reaches the upstream API. Left out, Bifrost's defaults apply (and are shown: " +
+					"the timeouts' defaults depend on the server's version, which the provider asks when it plans).",
+				Optional:   true,
+				Computed:   true,
+				Attributes: networkAttributes(),
 			},
 			"concurrency_and_buffer_size": schema.SingleNestedAttribute{
 				MarkdownDescription: "Bifrost's worker pool for this provider. Left out, Bifrost's defaults apply (1000 and 5000).",

@@ -32,8 +32,9 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 		Weight:         m.Weight.ValueFloat64(),
 		Enabled:        m.Enabled.ValueBoolPointer(),
 		UseForBatchAPI: m.UseForBatchAPI.ValueBool(),
-		// Sent only when configured: servers before v2 do not know it.
-		UseAnthropicEndpoints: m.UseAnthropic.ValueBoolPointer(),
+		// Sent only when true: servers before v2 do not know it, and v2
+		// stores false when it is left out.
+		UseAnthropicEndpoints: trueOrNil(m.UseAnthropic),
 	}
 	diags.Append(m.Models.ElementsAs(ctx, &k.Models, false)...)
 	diags.Append(m.BlacklistedModels.ElementsAs(ctx, &k.BlacklistedModels, false)...)
@@ -115,6 +116,14 @@ func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, dia
 		}
 	}
 	return k, diags
+}
+
+// trueOrNil is a boolean sent only when true.
+func trueOrNil(v types.Bool) *bool {
+	if v.ValueBool() {
+		return v.ValueBoolPointer()
+	}
+	return nil
 }
 
 func secretPtr(v types.String) *bifrost.SecretVar {
@@ -205,10 +214,7 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.Models = stringSet(k.Models, &diags)
 	m.BlacklistedModels = stringSet(k.BlacklistedModels, &diags)
 	m.Aliases, m.AliasConfigs = flattenAliases(ctx, k, prior, &diags)
-	m.UseAnthropic = types.BoolPointerValue(k.UseAnthropicEndpoints)
-	if k.UseAnthropicEndpoints == nil && !prior.UseAnthropic.IsNull() {
-		m.UseAnthropic = types.BoolValue(false)
-	}
+	m.UseAnthropic = types.BoolValue(k.UseAnthropicEndpoints != nil && *k.UseAnthropicEndpoints)
 	m.ConfigHash = types.StringValue(k.ConfigHash)
 	m.Status = types.StringValue(k.Status)
 	m.Description = types.StringValue(k.Description)
@@ -288,7 +294,7 @@ func flattenVertex(got *bifrost.VertexKeyConfig, prior *vertexModel) *vertexMode
 		ProjectNumber:     flattenSecret(p.ProjectNumber, &got.ProjectNumber, false),
 		Region:            flattenSecret(p.Region, &got.Region, false),
 		AuthCredentials:   flattenSecret(p.AuthCredentials, &got.AuthCredentials, false),
-		ForceSingleRegion: flattenOptionalBool(got.ForceSingleRegion, p.ForceSingleRegion),
+		ForceSingleRegion: types.BoolValue(got.ForceSingleRegion),
 	}
 }
 
@@ -345,11 +351,7 @@ func flattenReplicate(got *bifrost.ReplicateKeyConfig, prior *replicateModel) *r
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	if prior == nil {
-		// An import: show what the server says.
-		return &replicateModel{UseDeploymentsEndpoint: types.BoolValue(got.UseDeploymentsEndpoint)}
-	}
-	return &replicateModel{UseDeploymentsEndpoint: flattenOptionalBool(got.UseDeploymentsEndpoint, prior.UseDeploymentsEndpoint)}
+	return &replicateModel{UseDeploymentsEndpoint: types.BoolValue(got.UseDeploymentsEndpoint)}
 }
 
 func flattenMantle(got *bifrost.BedrockMantleKeyConfig, prior *mantleModel) *mantleModel {

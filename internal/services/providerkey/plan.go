@@ -44,7 +44,7 @@ func Plan(req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChan
 		return nil, false
 	}
 	info, _, config, ok := fastConfig(req.Config)
-	if !ok || len(v2Attributes(config)) > 0 {
+	if v2, v1only := versionedAttributes(config); !ok || len(v2)+len(v1only) > 0 {
 		return nil, false
 	}
 	proposedValue, err := req.ProposedNewState.Unmarshal(info.state)

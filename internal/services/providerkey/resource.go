@@ -127,12 +127,13 @@ func objectAttrs(v tftypes.Value) (map[string]tftypes.Value, error) {
 	return maps.Clone(attrs), nil
 }
 
-// v2Attributes are the configured attributes only Bifrost ≥ 2.0 knows.
-// Older servers would silently drop them, so a configuration that sets one
-// is refused at plan time when the server is older.
-func v2Attributes(config map[string]tftypes.Value) []path.Path {
-	var out []path.Path
-	set := func(v tftypes.Value) bool { return !v.IsNull() }
+// versionedAttributes are the configured attributes that only some Bifrost
+// versions know: those of Bifrost ≥ 2.0 (v2), and those Bifrost 2 dropped
+// (v1only). A server that does not know one silently drops it, so a
+// configuration that sets one is refused at plan time.
+func versionedAttributes(config map[string]tftypes.Value) (v2, v1only []path.Path) {
+	// false is what every version stores for an unset boolean.
+	set := func(v tftypes.Value) bool { return !v.IsNull() && !v.Equal(tftypes.NewValue(tftypes.Bool, false)) }
 	nestedSet := func(block, attr string) bool {
 		b := config[block]
 		if b.IsNull() || !b.IsKnown() {
@@ -142,43 +143,52 @@ func v2Attributes(config map[string]tftypes.Value) []path.Path {
 		return err == nil && set(attrs[attr])
 	}
 	if set(config["use_anthropic_endpoints"]) {
-		out = append(out, path.Root("use_anthropic_endpoints"))
+		v2 = append(v2, path.Root("use_anthropic_endpoints"))
 	}
 	if set(config["alias_configs"]) {
-		out = append(out, path.Root("alias_configs"))
+		v2 = append(v2, path.Root("alias_configs"))
 	}
 	if nestedSet("vertex_key_config", "force_single_region") {
-		out = append(out, path.Root("vertex_key_config").AtName("force_single_region"))
+		v2 = append(v2, path.Root("vertex_key_config").AtName("force_single_region"))
 	}
 	if nestedSet("bedrock_key_config", "project_id") {
-		out = append(out, path.Root("bedrock_key_config").AtName("project_id"))
+		v2 = append(v2, path.Root("bedrock_key_config").AtName("project_id"))
 	}
 	if set(config["bedrock_mantle_key_config"]) {
-		out = append(out, path.Root("bedrock_mantle_key_config"))
+		v2 = append(v2, path.Root("bedrock_mantle_key_config"))
 	}
-	return out
+	if nestedSet("azure_key_config", "api_version") {
+		v1only = append(v1only, path.Root("azure_key_config").AtName("api_version"))
+	}
+	return v2, v1only
 }
 
 // checkServerVersion asks the server's version (once per Terraform run, and
-// only when the configuration uses a v2 field).
+// only when the configuration uses a versioned attribute).
 func (r *keyResource) checkServerVersion(ctx context.Context, config map[string]tftypes.Value, resp *resource.ModifyPlanResponse) {
 	if r.client == nil {
 		return
 	}
-	attrs := v2Attributes(config)
-	if len(attrs) == 0 {
+	v2, v1only := versionedAttributes(config)
+	if len(v2) == 0 && len(v1only) == 0 {
 		return
 	}
 	v, err := r.client.ServerVersion(ctx)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cannot tell the Bifrost version",
-			"The configuration uses fields of Bifrost ≥ 2.0 and the server's version could not be read: "+err.Error())
+			"The configuration uses fields that only some Bifrost versions know, and the server's version could not be read: "+err.Error())
 		return
 	}
 	if v.AtLeast(2, 0) {
+		for _, p := range v1only {
+			resp.Diagnostics.AddAttributeError(p, "Not supported by this Bifrost version",
+				fmt.Sprintf("%s is not a key field in Bifrost ≥ 2.0 (the server at %s runs %s and would silently drop it). "+
+					"Set the API version per alias instead: alias_configs = { \"<alias>\" = { model_id = \"...\", api_version = \"...\" } }.",
+					p, r.client.Endpoint(), v.Raw))
+		}
 		return
 	}
-	for _, p := range attrs {
+	for _, p := range v2 {
 		resp.Diagnostics.AddAttributeError(p, "Not supported by this Bifrost version",
 			fmt.Sprintf("%s needs Bifrost ≥ 2.0, but the server at %s runs %s, which would silently ignore it. Remove it or upgrade Bifrost.",
 				p, r.client.Endpoint(), v.Raw))

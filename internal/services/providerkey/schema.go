@@ -22,6 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 const secretFieldNote = " Accepts a literal or an `env.NAME` reference that Bifrost resolves in its own environment. " +
@@ -155,18 +157,23 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 						},
 						"model_name":            schema.StringAttribute{MarkdownDescription: "Display name of the model.", Optional: true},
-						"model_family":          schema.StringAttribute{MarkdownDescription: "Model family (e.g. `claude`, `gpt`).", Optional: true},
+						"model_family": schema.StringAttribute{
+							MarkdownDescription: "Model family, which Bifrost uses to pick the request shape when the model id does not tell: one of " +
+								quoteAll(bifrost.ModelFamilies) + ".",
+							Optional:   true,
+							Validators: []validator.String{stringvalidator.OneOf(bifrost.ModelFamilies...)},
+						},
 						"description":           schema.StringAttribute{MarkdownDescription: "Free-form description.", Optional: true},
-						"api_version":           schema.StringAttribute{MarkdownDescription: "Azure API version for this alias.", Optional: true},
-						"anthropic_version":     schema.StringAttribute{MarkdownDescription: "Anthropic API version for this alias.", Optional: true},
+						"api_version":           schema.StringAttribute{MarkdownDescription: "Azure API version for this alias (azure keys only).", Optional: true},
+						"anthropic_version":     schema.StringAttribute{MarkdownDescription: "Anthropic API version for this alias (azure keys only).", Optional: true},
 						"region":                secretVarAttribute("Region override.", false),
-						"endpoint":              secretVarAttribute("Endpoint override.", false),
+						"endpoint":              secretVarAttribute("Endpoint override (azure keys only).", false),
 						"project_id":            secretVarAttribute("Project override (Vertex, Bedrock, Bedrock Mantle).", false),
-						"project_number":        secretVarAttribute("Vertex project number override.", false),
-						"inference_profile_arn": secretVarAttribute("Bedrock inference profile ARN.", false),
-						"force_single_region":   schema.BoolAttribute{MarkdownDescription: "Vertex: never fall back to other regions.", Optional: true},
+						"project_number":        secretVarAttribute("Vertex project number override (vertex keys only).", false),
+						"inference_profile_arn": secretVarAttribute("Bedrock inference profile ARN (bedrock keys only).", false),
+						"force_single_region":   schema.BoolAttribute{MarkdownDescription: "Never fall back to other regions (vertex keys only).", Optional: true},
 						"use_deployments_endpoint": schema.BoolAttribute{
-							MarkdownDescription: "Replicate: use the deployments endpoint.", Optional: true,
+							MarkdownDescription: "Use the deployments endpoint (replicate keys only).", Optional: true,
 						},
 						"use_anthropic_endpoints": schema.BoolAttribute{
 							MarkdownDescription: "Use the provider's Anthropic-compatible endpoints.", Optional: true,
@@ -176,8 +183,11 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
 			},
 			"use_anthropic_endpoints": schema.BoolAttribute{
-				MarkdownDescription: "Send requests for Anthropic models to the provider's Anthropic-compatible endpoints. Bifrost ≥ 2.0.",
-				Optional:            true,
+				MarkdownDescription: "Send requests for Anthropic models to the provider's Anthropic-compatible endpoints. Bifrost ≥ 2.0 " +
+					"(which reports `false` for every key that does not set it). Default `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 			"config_hash": schema.StringAttribute{
 				MarkdownDescription: "Hash Bifrost keeps of the config.json version of the key (empty for keys created through the API).",
@@ -218,8 +228,10 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"region":           secretVarAttribute("Vertex region, e.g. `us-central1`.", false),
 					"auth_credentials": secretVarAttribute("Service account JSON; empty means Application Default Credentials.", true),
 					"force_single_region": schema.BoolAttribute{
-						MarkdownDescription: "Never fall back to other regions. Bifrost ≥ 2.0.",
+						MarkdownDescription: "Never fall back to other regions. Bifrost ≥ 2.0. Default `false`.",
 						Optional:            true,
+						Computed:            true,
+						Default:             booldefault.StaticBool(false),
 					},
 				},
 			},
@@ -296,6 +308,8 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"use_deployments_endpoint": schema.BoolAttribute{
 						MarkdownDescription: "Call Replicate's deployments endpoint instead of the models endpoint. Default `false`.",
 						Optional:            true,
+						Computed:            true,
+						Default:             booldefault.StaticBool(false),
 					},
 				},
 			},

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -218,6 +219,7 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if !builtin {
 		return
 	}
+	checkAliasProviders(ctx, m.AliasConfigs, provider, &resp.Diagnostics)
 	switch provider {
 	case "ollama", "sgl":
 		blockName := provider + "_key_config"
@@ -242,5 +244,29 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing key value",
 			fmt.Sprintf("%s keys need a value: set value (or value_wo with value_wo_version) to the API key or to an env.NAME reference. "+
 				"Only azure, bedrock, vertex, vllm, ollama and sgl keys may have an empty value.", provider))
+	}
+}
+
+// checkAliasProviders refuses an alias_configs field of another provider's
+// sub-config (for instance api_version on a bedrock key), as Bifrost 2 does
+// with a 400 at apply.
+func checkAliasProviders(ctx context.Context, aliases types.Map, provider string, diags *diag.Diagnostics) {
+	if aliases.IsNull() || aliases.IsUnknown() {
+		return
+	}
+	for name, v := range aliases.Elements() {
+		obj, ok := v.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		for field, value := range obj.Attributes() {
+			owner, scoped := bifrost.AliasFieldProviders[field]
+			if !scoped || owner == provider || value.IsNull() || value.IsUnknown() {
+				continue
+			}
+			diags.AddAttributeError(path.Root("alias_configs").AtMapKey(name).AtName(field), "Alias field of another provider",
+				fmt.Sprintf("%s in alias %q applies to %s keys only, but provider_name is %q: Bifrost 2 refuses it. Remove it from the alias.",
+					field, name, owner, provider))
+		}
 	}
 }

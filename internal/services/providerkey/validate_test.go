@@ -81,6 +81,12 @@ var badInputs = []badInput{
 	{name: "alias in aliases and alias_configs", resource: okKey + `
   aliases = { "fast" = "gpt-4o-mini" }
   alias_configs = { "fast" = { model_id = "gpt-4o-mini" } }`, want: `(?s)Alias defined twice.*"fast" is in both aliases and alias_configs`},
+	{name: "model family Bifrost does not know", resource: okKey + `
+  alias_configs = { "smart" = { model_id = "gpt-4o", model_family = "claude" } }`, want: `(?s)model_family.*value must be one of.*"anthropic"`},
+	{name: "azure alias field on a bedrock key", resource: `provider_name = "bedrock"
+  name = "k"
+  alias_configs = { "smart" = { model_id = "anthropic.claude", api_version = "2024-10-21" } }`,
+		want: `(?s)Alias field of another provider.*api_version in alias "smart" applies to azure keys\s+only`},
 	{name: "empty aliases map", resource: okKey + `
   aliases = {}`, want: `(?s)aliases.*must contain at least 1 elements`},
 	{name: "env reference without a name", resource: `provider_name = "openai"
