@@ -43,6 +43,10 @@ type Options struct {
 	// stand-in for DNS: localhost as loopback, *.invalid as "no such host",
 	// every other name as a public address.
 	LookupIP func(host string) ([]net.IP, error)
+	// MCPConnectDelay is how long POST /api/mcp/client takes to give up on
+	// the MCP server, which the real server does after about 31 s; default
+	// 50ms, negative for none.
+	MCPConnectDelay time.Duration
 }
 
 // Server is the emulated Bifrost management API. It implements http.Handler
