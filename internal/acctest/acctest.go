@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -39,14 +38,10 @@ const (
 const EnvEmulatorVersion = "BIFROST_EMULATOR_VERSION"
 
 // ProviderFactories serves the provider in-process to the Terraform CLI, as
-// the provider binary serves it (fast paths included).
+// the provider binary serves it.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"bifrost": provider.NewServer("test"),
 }
-
-// FrameworkFactory serves the provider without its fast paths: the
-// reference they are compared with.
-var FrameworkFactory = providerserver.NewProtocol6WithError(provider.New("test")())
 
 // Target is the Bifrost server a test runs against.
 type Target struct {

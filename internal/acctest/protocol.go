@@ -22,13 +22,6 @@ func NewProtocolServer(t testing.TB, endpoint string) *ProtocolServer {
 	return newProtocolServer(t, ProviderFactories["bifrost"], endpoint)
 }
 
-// NewFrameworkProtocolServer is NewProtocolServer without the provider's
-// fast paths: every call goes through the framework.
-func NewFrameworkProtocolServer(t testing.TB, endpoint string) *ProtocolServer {
-	t.Helper()
-	return newProtocolServer(t, FrameworkFactory, endpoint)
-}
-
 func newProtocolServer(t testing.TB, factory func() (tfprotov6.ProviderServer, error), endpoint string) *ProtocolServer {
 	t.Helper()
 	s, diags := configureProtocolServer(t, factory, map[string]tftypes.Value{

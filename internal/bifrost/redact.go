@@ -21,13 +21,20 @@ func Mask(value string) string {
 	}
 }
 
+// IsPlaceholder reports whether s is a redaction that hides the whole value,
+// "<REDACTED>" or "[REDACTED]" in any case (newer Bifrost versions answer it
+// for proxy passwords and certificates). It tells nothing about the value.
+func IsPlaceholder(s string) bool {
+	return strings.EqualFold(s, "<redacted>") || strings.EqualFold(s, "[redacted]")
+}
+
 // LooksRedacted reports whether s has the form of a Bifrost redaction: all
-// '*' (8 or fewer), the 4+24+4 pattern, or one of the placeholder words.
+// '*' (8 or fewer), the 4+24+4 pattern, or a placeholder.
 func LooksRedacted(s string) bool {
 	switch {
 	case s == "":
 		return false
-	case s == "<redacted>" || s == "<REDACTED>" || s == "[REDACTED]":
+	case IsPlaceholder(s):
 		return true
 	case len(s) <= 8:
 		return strings.Trim(s, "*") == ""

@@ -8,17 +8,19 @@ import (
 	"time"
 )
 
-// kind is the wire type of one field of a key's provider-specific config.
+// kind is the wire type of one field of a key or of its provider-specific
+// config, and with it how the field is decoded and answered.
 type kind int
 
 const (
-	kSecret    kind = iota // EnvVar/SecretVar, always present
-	kSecretOpt             // *EnvVar/*SecretVar, omitted when absent
-	kString                // string, always present
-	kBool                  // bool, always present
-	kBoolOmit              // bool, omitted when false
-	kStrings               // []string, omitted when empty
-	kBuckets               // bedrock batch_s3_config
+	kSecret     kind = iota // EnvVar/SecretVar, always present
+	kSecretOpt              // *EnvVar/*SecretVar, omitted when absent
+	kString                 // string, always present
+	kStringOmit             // string, omitted when empty
+	kBool                   // bool, always present
+	kBoolOmit               // bool, omitted when false
+	kStrings                // []string, omitted when empty
+	kBuckets                // bedrock batch_s3_config
 )
 
 // generation is a set of server generations a field rule applies to.
@@ -41,7 +43,6 @@ type configSpec struct {
 	name   string
 	goType string
 	fields []fieldSpec
-	v2     bool
 	redact bool // secret fields are masked in responses
 }
 
@@ -79,7 +80,7 @@ var (
 		{name: "project_id", kind: kSecretOpt, only: genV2},
 		{name: "batch_s3_config", kind: kBuckets},
 	}}
-	mantleSpec = configSpec{name: "bedrock_mantle_key_config", goType: "schemas.BedrockMantleKeyConfig", redact: true, v2: true, fields: []fieldSpec{
+	mantleSpec = configSpec{name: "bedrock_mantle_key_config", goType: "schemas.BedrockMantleKeyConfig", redact: true, fields: []fieldSpec{
 		{name: "access_key", kind: kSecret},
 		{name: "secret_key", kind: kSecret},
 		{name: "session_token", kind: kSecretOpt},
@@ -102,12 +103,143 @@ var (
 	sglSpec = configSpec{name: "sgl_key_config", goType: "schemas.SGLKeyConfig", redact: true, fields: []fieldSpec{
 		{name: "url", kind: kSecret},
 	}}
-
-	// Wire order of the config objects: v1.5.1 puts replicate before vllm,
-	// v2 adds bedrock_mantle and moves replicate after vllm.
-	configsV1 = []*configSpec{&azureSpec, &vertexSpec, &bedrockSpec, &replicateSpec, &vllmSpec, &ollamaSpec, &sglSpec}
-	configsV2 = []*configSpec{&azureSpec, &vertexSpec, &bedrockSpec, &mantleSpec, &vllmSpec, &replicateSpec, &ollamaSpec, &sglSpec}
 )
+
+// keyField is one top-level member of schemas.Key: how a member that is
+// present and not null is decoded into a key, and how the key answers it.
+type keyField struct {
+	name   string
+	only   generation                                         // generations that know the field; zero for every one
+	spec   *configSpec                                        // set for a *_key_config object
+	parse  func(s *Server, src []byte, f field, k *key) error // src is the whole body, f the member
+	render func(s *Server, k *key) (v any, ok bool)           // ok false omits the member
+}
+
+// keyFields are the top-level key fields in wire order, which is also the
+// order parseKey decodes them in (the first mismatch is the one reported).
+// A field nothing else reads is one plainField entry; a field that handlers
+// or state read is a member of key as well.
+var keyFields = []keyField{
+	memberField("id", kString, 0, func(k *key) *string { return &k.id }),
+	memberField("name", kString, 0, func(k *key) *string { return &k.name }),
+	memberField("value", kSecret, 0, func(k *key) *secret { return &k.value }),
+	listField("models", "schemas.WhiteList", func(k *key) *[]string { return &k.models }),
+	listField("blacklisted_models", "schemas.BlackList", func(k *key) *[]string { return &k.blacklist }),
+	{
+		name:   "weight",
+		parse:  func(_ *Server, _ []byte, f field, k *key) (err error) { k.weight, err = asFloat(f); return err },
+		render: func(_ *Server, k *key) (any, bool) { return k.weight, true },
+	},
+	{
+		name: "aliases",
+		parse: func(s *Server, src []byte, f field, k *key) (err error) {
+			k.aliases, err = s.parseAliases(src, f)
+			return err
+		},
+		render: func(_ *Server, k *key) (any, bool) { return renderAliases(k.aliases), len(k.aliases) > 0 },
+	},
+	// v1.5.1 puts replicate before vllm, v2 adds bedrock_mantle and moves
+	// replicate after vllm.
+	configField(&azureSpec, 0),
+	configField(&vertexSpec, 0),
+	configField(&bedrockSpec, 0),
+	configField(&mantleSpec, genV2),
+	configField(&replicateSpec, genV1),
+	configField(&vllmSpec, 0),
+	configField(&replicateSpec, genV2),
+	configField(&ollamaSpec, 0),
+	configField(&sglSpec, 0),
+	{
+		name:   "enabled",
+		parse:  func(_ *Server, _ []byte, f field, k *key) (err error) { k.enabled, err = asBool(f); return err },
+		render: func(_ *Server, k *key) (any, bool) { return k.enabled, k.enabled != nil },
+	},
+	memberField("use_for_batch_api", kBool, 0, func(k *key) *bool { return &k.batch }),
+	// v2 answers use_anthropic_endpoints on every key, false when never set
+	// (raw-exchanges-v2.jsonl; the column defaults to false).
+	memberField("use_anthropic_endpoints", kBool, genV2, func(k *key) *bool { return &k.anthropic }),
+	memberField("config_hash", kStringOmit, 0, func(k *key) *string { return &k.configHash }),
+	memberField("status", kStringOmit, 0, func(k *key) *string { return &k.status }),
+	memberField("description", kStringOmit, 0, func(k *key) *string { return &k.description }),
+}
+
+// plainField is a field kept in key.plain under its name, coded by kind like
+// a config field. Its kind must not be a secret one: PUT's echo merge
+// (mergeEcho) restores only value and config secrets.
+func plainField(name string, kd kind, only generation) keyField {
+	return keyField{
+		name: name,
+		only: only,
+		parse: func(s *Server, src []byte, f field, k *key) (err error) {
+			k.plain[name], err = s.parseValue(src, f, kd)
+			return err
+		},
+		render: func(s *Server, k *key) (any, bool) {
+			v, set := k.plain[name]
+			return s.renderValue(kd, v, set, false)
+		},
+	}
+}
+
+// memberField is a field kept in the member of key that at returns, coded by
+// kind like a config field; T must be the type that kind decodes to, and the
+// kind one that is answered whether or not it was ever sent.
+func memberField[T any](name string, kd kind, only generation, at func(*key) *T) keyField {
+	return keyField{
+		name: name,
+		only: only,
+		parse: func(s *Server, src []byte, f field, k *key) error {
+			v, err := s.parseValue(src, f, kd)
+			if err != nil {
+				return err
+			}
+			t, ok := v.(T)
+			if !ok {
+				panic(fmt.Sprintf("emulator: key field %s: kind %d decodes to %T", name, kd, v))
+			}
+			*at(k) = t
+			return nil
+		},
+		render: func(s *Server, k *key) (any, bool) { return s.renderValue(kd, *at(k), true, false) },
+	}
+}
+
+// listField is a model list: answered as [] when never sent, and named by
+// goType in mismatch errors.
+func listField(name, goType string, at func(*key) *[]string) keyField {
+	return keyField{
+		name: name,
+		parse: func(_ *Server, src []byte, f field, k *key) (err error) {
+			*at(k), err = asStrings(src, f, goType)
+			return err
+		},
+		render: func(_ *Server, k *key) (any, bool) { return nonNil(*at(k)), true },
+	}
+}
+
+// configField is the *_key_config object that spec describes.
+func configField(spec *configSpec, only generation) keyField {
+	return keyField{
+		name: spec.name,
+		only: only,
+		spec: spec,
+		parse: func(s *Server, src []byte, f field, k *key) error {
+			c, err := s.parseConfig(src, f, spec)
+			if err != nil {
+				return err
+			}
+			k.configs[spec.name] = c
+			return nil
+		},
+		render: func(s *Server, k *key) (any, bool) {
+			c, ok := k.configs[spec.name]
+			if !ok || c == nil {
+				return nil, false
+			}
+			return s.renderConfig(spec, c), true
+		},
+	}
+}
 
 // bucket is one entry of bedrock batch_s3_config.buckets.
 type bucket struct {
@@ -142,18 +274,12 @@ type key struct {
 	configHash  string
 	status      string
 	description string
-	unknown     []field // fields this version does not know (KeepUnknownKeyFields)
+	plain       map[string]any // plainField values by name
+	unknown     []field        // fields this version does not know (KeepUnknownKeyFields)
 	created     time.Time
 }
 
-func (s *Server) configSpecs() []*configSpec {
-	if s.v2 {
-		return configsV2
-	}
-	return configsV1
-}
-
-// gen is the server's generation, for the rules of fieldSpec.
+// gen is the server's generation, for the rules of fieldSpec and keyField.
 func (s *Server) gen() generation {
 	if s.v2 {
 		return genV2
@@ -161,8 +287,9 @@ func (s *Server) gen() generation {
 	return genV1
 }
 
-// knows reports whether this server decodes and returns fs.
-func (s *Server) knows(fs fieldSpec) bool { return fs.only == 0 || fs.only&s.gen() != 0 }
+// knows reports whether this server decodes and returns a field restricted
+// to the generations in only (zero: known to every generation).
+func (s *Server) knows(only generation) bool { return only == 0 || only&s.gen() != 0 }
 
 // inClear reports whether fs of spec is returned unredacted (a
 // reference-backed value is masked all the same).
@@ -170,17 +297,16 @@ func (s *Server) inClear(spec *configSpec, fs fieldSpec) bool {
 	return !spec.redact || fs.clear&s.gen() != 0
 }
 
-// knownKeyFields lists the top-level key fields this server version knows.
-func (s *Server) knownKeyFields() []string {
-	names := []string{"id", "name", "value", "models", "blacklisted_models", "weight", "aliases",
-		"enabled", "use_for_batch_api", "config_hash", "status", "description"}
-	for _, c := range s.configSpecs() {
-		names = append(names, c.name)
+// knownKeyFields lists the top-level key fields this server version knows,
+// in wire order.
+func (s *Server) knownKeyFields() []keyField {
+	out := make([]keyField, 0, len(keyFields))
+	for _, kf := range keyFields {
+		if s.knows(kf.only) {
+			out = append(out, kf)
+		}
 	}
-	if s.v2 {
-		names = append(names, "use_anthropic_endpoints")
-	}
-	return names
+	return out
 }
 
 func (s *Server) parseSecret(raw []byte) secret {
@@ -199,87 +325,23 @@ func (s *Server) parseKey(src []byte) (*key, error) {
 	if !ok {
 		return &key{}, nil
 	}
-	k := &key{configs: map[string]config{}}
-	// A null member decodes like an absent one.
-	get := func(name string) (field, bool) {
-		f, ok := lookup(top, name)
-		return f, ok && !isNull(f.raw)
-	}
-	if f, ok := get("id"); ok {
-		if k.id, err = asString(f); err != nil {
+	k := &key{configs: map[string]config{}, plain: map[string]any{}}
+	fields := s.knownKeyFields()
+	for _, kf := range fields {
+		// A null member decodes like an absent one.
+		f, ok := lookup(top, kf.name)
+		if !ok || isNull(f.raw) {
+			continue
+		}
+		if err := kf.parse(s, src, f, k); err != nil {
 			return nil, err
-		}
-	}
-	if f, ok := get("name"); ok {
-		if k.name, err = asString(f); err != nil {
-			return nil, err
-		}
-	}
-	if f, ok := get("value"); ok {
-		k.value = s.parseSecret(f.raw)
-	}
-	if f, ok := get("models"); ok {
-		if k.models, err = asStrings(src, f, "schemas.WhiteList"); err != nil {
-			return nil, err
-		}
-	}
-	if f, ok := get("blacklisted_models"); ok {
-		if k.blacklist, err = asStrings(src, f, "schemas.BlackList"); err != nil {
-			return nil, err
-		}
-	}
-	if f, ok := get("weight"); ok {
-		if k.weight, err = asFloat(f); err != nil {
-			return nil, err
-		}
-	}
-	if f, ok := get("aliases"); ok {
-		if k.aliases, err = s.parseAliases(src, f); err != nil {
-			return nil, err
-		}
-	}
-	for _, spec := range s.configSpecs() {
-		if f, ok := get(spec.name); ok {
-			c, err := s.parseConfig(src, f, spec)
-			if err != nil {
-				return nil, err
-			}
-			k.configs[spec.name] = c
-		}
-	}
-	if f, ok := get("enabled"); ok {
-		if k.enabled, err = asBool(f); err != nil {
-			return nil, err
-		}
-	}
-	if f, ok := get("use_for_batch_api"); ok {
-		b, err := asBool(f)
-		if err != nil {
-			return nil, err
-		}
-		k.batch = b != nil && *b
-	}
-	if s.v2 {
-		if f, ok := get("use_anthropic_endpoints"); ok {
-			b, err := asBool(f)
-			if err != nil {
-				return nil, err
-			}
-			k.anthropic = b != nil && *b
-		}
-	}
-	for _, m := range []struct {
-		name string
-		dst  *string
-	}{{"config_hash", &k.configHash}, {"status", &k.status}, {"description", &k.description}} {
-		if f, ok := get(m.name); ok {
-			if *m.dst, err = asString(f); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if s.opts.KeepUnknownKeyFields {
-		names := s.knownKeyFields()
+		names := make([]string, len(fields))
+		for i, kf := range fields {
+			names[i] = kf.name
+		}
 		for _, f := range top {
 			if known(f.name, names) {
 				continue
@@ -328,50 +390,48 @@ func (s *Server) parseAliases(src []byte, f field) (map[string]alias, error) {
 }
 
 func (s *Server) parseConfig(src []byte, f field, spec *configSpec) (config, error) {
-	if spec.v2 && !s.v2 {
-		return nil, nil
-	}
 	members, ok, err := asObject(src, f, spec.goType)
 	if err != nil || !ok {
 		return nil, err
 	}
 	c := config{}
 	for _, fs := range spec.fields {
-		if !s.knows(fs) {
+		if !s.knows(fs.only) {
 			continue
 		}
 		m, ok := lookup(members, fs.name)
 		if !ok || isNull(m.raw) {
 			continue
 		}
-		switch fs.kind {
-		case kSecret, kSecretOpt:
-			c[fs.name] = s.parseSecret(m.raw)
-		case kString:
-			if c[fs.name], err = asString(m); err != nil {
-				return nil, err
-			}
-		case kBool, kBoolOmit:
-			b, err := asBool(m)
-			if err != nil {
-				return nil, err
-			}
-			c[fs.name] = b != nil && *b
-		case kStrings:
-			if c[fs.name], err = asStrings(src, m, "[]string"); err != nil {
-				return nil, err
-			}
-		case kBuckets:
-			var v struct {
-				Buckets []bucket `json:"buckets"`
-			}
-			if json.Unmarshal(m.raw, &v) != nil {
-				return nil, &mismatchError{pos: m.pos, goType: "schemas.BatchS3Config"}
-			}
-			c[fs.name] = v.Buckets
+		if c[fs.name], err = s.parseValue(src, m, fs.kind); err != nil {
+			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// parseValue decodes a member of kind kd that is present and not null.
+func (s *Server) parseValue(src []byte, m field, kd kind) (any, error) {
+	switch kd {
+	case kSecret, kSecretOpt:
+		return s.parseSecret(m.raw), nil
+	case kString, kStringOmit:
+		return asString(m)
+	case kBool, kBoolOmit:
+		b, err := asBool(m)
+		return b != nil && *b, err
+	case kStrings:
+		return asStrings(src, m, "[]string")
+	case kBuckets:
+		var v struct {
+			Buckets []bucket `json:"buckets"`
+		}
+		if json.Unmarshal(m.raw, &v) != nil {
+			return nil, &mismatchError{pos: m.pos, goType: "schemas.BatchS3Config"}
+		}
+		return v.Buckets, nil
+	}
+	panic(fmt.Sprintf("emulator: unknown kind %d", kd))
 }
 
 // secretAt returns a secret field of a config and whether it was set.
@@ -380,36 +440,12 @@ func (k *key) secretAt(cfg, name string) (secret, bool) {
 	return v, ok
 }
 
-// render builds the key as responses show it: redacted, in wire order.
+// renderKey builds the key as responses show it: redacted, in wire order.
 func (s *Server) renderKey(k *key) object {
-	o := object{
-		{"id", k.id},
-		{"name", k.name},
-		{"value", k.value.shown(s.env, false).wire(s.v2)},
-		{"models", nonNil(k.models)},
-		{"blacklisted_models", nonNil(k.blacklist)},
-		{"weight", k.weight},
-	}
-	if len(k.aliases) > 0 {
-		o = append(o, kv{"aliases", renderAliases(k.aliases)})
-	}
-	for _, spec := range s.configSpecs() {
-		if c, ok := k.configs[spec.name]; ok && c != nil {
-			o = append(o, kv{spec.name, s.renderConfig(spec, c)})
-		}
-	}
-	if k.enabled != nil {
-		o = append(o, kv{"enabled", *k.enabled})
-	}
-	o = append(o, kv{"use_for_batch_api", k.batch})
-	// v2 answers use_anthropic_endpoints on every key, false when never set
-	// (raw-exchanges-v2.jsonl; the column defaults to false).
-	if s.v2 {
-		o = append(o, kv{"use_anthropic_endpoints", k.anthropic})
-	}
-	for _, f := range []kv{{"config_hash", k.configHash}, {"status", k.status}, {"description", k.description}} {
-		if f.v != "" {
-			o = append(o, f)
+	var o object
+	for _, kf := range s.knownKeyFields() {
+		if v, ok := kf.render(s, k); ok {
+			o = append(o, kv{kf.name, v})
 		}
 	}
 	for _, u := range k.unknown {
@@ -450,48 +486,50 @@ func onlyModelID(raw json.RawMessage) bool {
 }
 
 func (s *Server) renderConfig(spec *configSpec, c config) object {
-	var o object
+	o := object{}
 	for _, fs := range spec.fields {
-		if !s.knows(fs) {
+		if !s.knows(fs.only) {
 			continue
 		}
-		v, ok := c[fs.name]
-		switch fs.kind {
-		case kSecret, kSecretOpt:
-			if !ok && fs.kind == kSecretOpt {
-				continue
-			}
-			sec, _ := v.(secret)
-			o = append(o, kv{fs.name, sec.shown(s.env, s.inClear(spec, fs)).wire(s.v2)})
-		case kString:
-			str, _ := v.(string)
-			o = append(o, kv{fs.name, str})
-		case kBool:
-			b, _ := v.(bool)
-			o = append(o, kv{fs.name, b})
-		case kBoolOmit:
-			if b, _ := v.(bool); b {
-				o = append(o, kv{fs.name, true})
-			}
-		case kStrings:
-			if l, _ := v.([]string); len(l) > 0 {
-				o = append(o, kv{fs.name, l})
-			}
-		case kBuckets:
-			if !ok {
-				continue
-			}
-			b := object{}
-			if l, _ := v.([]bucket); len(l) > 0 {
-				b = append(b, kv{"buckets", l})
-			}
-			o = append(o, kv{fs.name, b})
+		v, set := c[fs.name]
+		if w, ok := s.renderValue(fs.kind, v, set, s.inClear(spec, fs)); ok {
+			o = append(o, kv{fs.name, w})
 		}
 	}
-	if o == nil {
-		return object{}
-	}
 	return o
+}
+
+// renderValue is how a member of kind kd answers, given its stored value v
+// (set false when it was never sent) and whether a secret is shown in clear;
+// ok false omits the member.
+func (s *Server) renderValue(kd kind, v any, set, inClear bool) (w any, ok bool) {
+	switch kd {
+	case kSecret, kSecretOpt:
+		if !set && kd == kSecretOpt {
+			return nil, false
+		}
+		sec, _ := v.(secret)
+		return sec.shown(s.env, inClear).wire(s.v2), true
+	case kString, kStringOmit:
+		str, _ := v.(string)
+		return str, str != "" || kd == kString
+	case kBool, kBoolOmit:
+		b, _ := v.(bool)
+		return b, b || kd == kBool
+	case kStrings:
+		l, _ := v.([]string)
+		return l, len(l) > 0
+	case kBuckets:
+		if !set {
+			return nil, false
+		}
+		b := object{}
+		if l, _ := v.([]bucket); len(l) > 0 {
+			b = append(b, kv{"buckets", l})
+		}
+		return b, true
+	}
+	panic(fmt.Sprintf("emulator: unknown kind %d", kd))
 }
 
 // mergeEcho applies PUT's treatment of echoed redactions: every secret of
@@ -500,9 +538,10 @@ func (s *Server) mergeEcho(in, old *key) {
 	if keepStored(in.value, old.value, s.env, false, s.v2) {
 		in.value = old.value
 	}
-	for _, spec := range s.configSpecs() {
-		c, ok := in.configs[spec.name]
-		if !ok || c == nil {
+	for _, kf := range s.knownKeyFields() {
+		spec := kf.spec
+		c, ok := in.configs[kf.name]
+		if spec == nil || !ok || c == nil {
 			continue
 		}
 		for _, fs := range spec.fields {

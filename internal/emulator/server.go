@@ -135,10 +135,12 @@ func (s *Server) URL() string {
 // Close releases hanging requests and, for a started Server, stops listening
 // and closes all connections.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closing) })
+	// Stop listening first: a client whose hung request is released would
+	// otherwise resend it on a new connection that the server still accepts.
 	if s.srv != nil {
 		_ = s.srv.Close()
 	}
+	s.closeOnce.Do(func() { close(s.closing) })
 }
 
 // parseVersion reads "vMAJOR.MINOR.PATCH[-suffix]".

@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -46,8 +45,6 @@ var _ provider.Provider = (*bifrostProvider)(nil)
 
 type bifrostProvider struct {
 	version string
-	// client is the client Configure made, for the server's fast paths.
-	client atomic.Pointer[bifrost.Client]
 }
 
 // New returns a constructor of the provider for the given release version.
@@ -227,7 +224,6 @@ func (p *bifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	tflog.Debug(ctx, "Configured the Bifrost client", map[string]any{"endpoint": client.Endpoint(), "max_retries": cfg.MaxRetries})
-	p.client.Store(client)
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ListResourceData = client

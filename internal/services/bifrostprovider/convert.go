@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 // This file is the one place where Terraform models and Bifrost's wire
@@ -89,40 +89,6 @@ func secretPtr(v types.String) *bifrost.SecretVar {
 	return &s
 }
 
-// flattenSecret turns what the server returned for a secret-wrapper field
-// into state, given the value Terraform last knew (known). Depending on its
-// version the server returns the value in clear, masked (first 4 + 24 '*' +
-// last 4) or as a placeholder ("<REDACTED>"), and a reference as itself. The
-// known value is kept while it is consistent with the answer; otherwise the
-// answer becomes the state and the next plan shows the difference.
-func flattenSecret(known types.String, got *bifrost.SecretVar) types.String {
-	if got == nil {
-		return types.StringNull()
-	}
-	answer := got.Value
-	if got.Ref != "" {
-		answer = got.Ref
-	}
-	switch {
-	case answer == "":
-		return types.StringNull()
-	case got.Ref == "" && isPlaceholder(answer):
-		// A placeholder tells nothing about the value (null on import).
-		return known
-	case known.IsNull() || known.IsUnknown():
-		return types.StringValue(answer)
-	case answer == known.ValueString() || answer == bifrost.Mask(known.ValueString()):
-		return known
-	}
-	return types.StringValue(answer)
-}
-
-// isPlaceholder reports a redaction that hides the whole value, as newer
-// Bifrost versions return for proxy passwords and certificates.
-func isPlaceholder(s string) bool {
-	return strings.EqualFold(s, "<redacted>") || s == "[REDACTED]"
-}
-
 // flattenProvider returns the attributes of a provider read from the server.
 // prior is what Terraform last knew (the plan after a write, the state on
 // refresh, nothing on import or in the data source), from which secrets the
@@ -156,7 +122,7 @@ func flattenProvider(ctx context.Context, p *bifrost.Provider, prior providerFie
 		KeepAliveTimeoutInSeconds:      types.Int64PointerValue(n.KeepAliveTimeoutInSeconds),
 		MaxConnsPerHost:                types.Int64Value(n.MaxConnsPerHost),
 		InsecureSkipVerify:             types.BoolValue(n.InsecureSkipVerify),
-		CACertPEM:                      flattenSecret(pn.CACertPEM, n.CACertPEM),
+		CACertPEM:                      secret.State(pn.CACertPEM, n.CACertPEM),
 	}
 
 	c := p.ConcurrencyAndBufferSize
@@ -172,10 +138,10 @@ func flattenProvider(ctx context.Context, p *bifrost.Provider, prior providerFie
 		px := orZero(prior.ProxyConfig)
 		m.ProxyConfig = &proxyModel{
 			Type:      types.StringValue(x.Type),
-			URL:       flattenSecret(px.URL, x.URL),
-			Username:  flattenSecret(px.Username, x.Username),
-			Password:  flattenSecret(px.Password, x.Password),
-			CACertPEM: flattenSecret(px.CACertPEM, x.CACertPEM),
+			URL:       secret.State(px.URL, x.URL),
+			Username:  secret.State(px.Username, x.Username),
+			Password:  secret.State(px.Password, x.Password),
+			CACertPEM: secret.State(px.CACertPEM, x.CACertPEM),
 		}
 	}
 

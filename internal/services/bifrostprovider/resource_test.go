@@ -290,7 +290,7 @@ func TestAccProvider_lifecycle(t *testing.T) {
 // serverDefaults are the network_config defaults that depend on the
 // server's version.
 type serverDefaults struct {
-	timeoutSeconds                int64
+	timeoutSeconds                 int64
 	timeout, streamIdle, keepAlive knownvalue.Check
 }
 

@@ -124,31 +124,6 @@ func TestWireRoundTrip(t *testing.T) {
 	}
 }
 
-func TestFlattenSecret(t *testing.T) {
-	known := types.StringValue("proxy-password-123")
-	for _, tc := range []struct {
-		name  string
-		known types.String
-		got   *bifrost.SecretVar
-		want  types.String
-	}{
-		{"absent", known, nil, types.StringNull()},
-		{"clear, same", known, &bifrost.SecretVar{Value: "proxy-password-123"}, known},
-		{"clear, changed", known, &bifrost.SecretVar{Value: "other"}, types.StringValue("other")},
-		{"mask of known", known, &bifrost.SecretVar{Value: bifrost.Mask("proxy-password-123")}, known},
-		{"mask of another", known, &bifrost.SecretVar{Value: bifrost.Mask("another-password-9")}, types.StringValue(bifrost.Mask("another-password-9"))},
-		{"placeholder", known, &bifrost.SecretVar{Value: "<REDACTED>"}, known},
-		{"reference kept", types.StringValue("env.PW"), &bifrost.SecretVar{Value: "resolved", Ref: "env.PW", FromEnv: true}, types.StringValue("env.PW")},
-		{"literal replaced by a reference", known, &bifrost.SecretVar{Ref: "env.PW", FromEnv: true}, types.StringValue("env.PW")},
-		{"import", types.StringNull(), &bifrost.SecretVar{Value: "clear"}, types.StringValue("clear")},
-		{"import, placeholder", types.StringNull(), &bifrost.SecretVar{Value: "<REDACTED>"}, types.StringNull()},
-	} {
-		if got := flattenSecret(tc.known, tc.got); !got.Equal(tc.want) {
-			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
-		}
-	}
-}
-
 func TestNetworkConfigKeepsUnknownFields(t *testing.T) {
 	var n bifrost.NetworkConfig
 	in := `{"base_url":"http://u","default_request_timeout_in_seconds":5,"max_retries":0,"retry_backoff_initial":0,"retry_backoff_max":0,"enforce_http2":true}`

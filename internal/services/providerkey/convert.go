@@ -2,8 +2,6 @@ package providerkey
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"reflect"
 
@@ -13,22 +11,23 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 // This file is the one place where Terraform models and Bifrost's wire
 // types meet.
 
-// expandKey builds the key to send from the planned model. secret is the
+// expandKey builds the key to send from the planned model. value is the
 // key value to write (from value, or from value_wo in the configuration).
 // It refuses to send anything that looks like one of Bifrost's masks:
 // Bifrost v1.5 would store a mask that is not exactly the current one as the
 // secret itself.
-func expandKey(ctx context.Context, m keyModel, secret string) (bifrost.Key, diag.Diagnostics) {
+func expandKey(ctx context.Context, m keyModel, value string) (bifrost.Key, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	k := bifrost.Key{
 		ID:             m.ID.ValueString(),
 		Name:           m.Name.ValueString(),
-		Value:          bifrost.Literal(secret),
+		Value:          bifrost.Literal(value),
 		Weight:         m.Weight.ValueFloat64(),
 		Enabled:        m.Enabled.ValueBoolPointer(),
 		UseForBatchAPI: m.UseForBatchAPI.ValueBool(),
@@ -141,55 +140,6 @@ func deref(s *bifrost.SecretVar) bifrost.SecretVar {
 	return *s
 }
 
-// flattenSecret turns what the server returned for a secret-wrapper field
-// into state, given the value Terraform last knew (known). The server only
-// returns a mask (inClear: the value itself, as for azure api_version), so the
-// known value is kept while it is consistent with the server's answer; when
-// it is not (a rotation or a switch of reference outside Terraform), the
-// server's reference or mask becomes the state, and the next plan shows the
-// difference.
-func flattenSecret(known types.String, got *bifrost.SecretVar, inClear bool) types.String {
-	if got == nil {
-		got = &bifrost.SecretVar{}
-	}
-	ref := ""
-	if got.FromEnv {
-		ref = got.Ref
-	}
-	if known.IsNull() || known.IsUnknown() {
-		switch {
-		case ref != "":
-			return types.StringValue(ref)
-		case got.Value == "":
-			return types.StringNull()
-		}
-		return types.StringValue(got.Value)
-	}
-	k := known.ValueString()
-	if bifrost.IsReference(k) {
-		if ref == k {
-			return known
-		}
-	} else if ref == "" && (got.Value == k || (!inClear && got.Value == bifrost.Mask(k))) {
-		return known
-	}
-	if ref != "" {
-		return types.StringValue(ref)
-	}
-	return types.StringValue(got.Value)
-}
-
-// secretFingerprint identifies what the server holds for a secret without
-// storing it: the reference, or a hash of the mask. Kept in private state for
-// value_wo, whose value Terraform never stores.
-func secretFingerprint(v bifrost.SecretVar) string {
-	if v.FromEnv && v.Ref != "" {
-		return "ref:" + v.Ref
-	}
-	sum := sha256.Sum256([]byte(v.Value))
-	return "mask-sha256:" + hex.EncodeToString(sum[:])
-}
-
 // flattenKey returns the state for a key read from the server, starting from
 // the prior state (prior) so that what the server cannot show (secrets,
 // write-only attributes, timeouts) is carried forward.
@@ -201,7 +151,7 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.Name = types.StringValue(k.Name)
 	m.ValueWO = types.StringNull()
 	if prior.ValueWOVersion.IsNull() {
-		m.Value = flattenSecret(prior.Value, &k.Value, false)
+		m.Value = secret.State(prior.Value, &k.Value)
 	}
 	m.ValueFromEnv = types.BoolValue(k.Value.FromEnv)
 	m.ValueEnvVar = types.StringValue("")
@@ -269,11 +219,11 @@ func flattenAzure(ctx context.Context, got *bifrost.AzureKeyConfig, prior *azure
 	}
 	p := orZero(prior)
 	m := &azureModel{
-		Endpoint:     flattenSecret(p.Endpoint, &got.Endpoint, false),
-		APIVersion:   flattenSecret(p.APIVersion, got.APIVersion, true),
-		ClientID:     flattenSecret(p.ClientID, got.ClientID, false),
-		ClientSecret: flattenSecret(p.ClientSecret, got.ClientSecret, false),
-		TenantID:     flattenSecret(p.TenantID, got.TenantID, false),
+		Endpoint:     secret.State(p.Endpoint, &got.Endpoint),
+		APIVersion:   secret.StateInClear(p.APIVersion, got.APIVersion),
+		ClientID:     secret.State(p.ClientID, got.ClientID),
+		ClientSecret: secret.State(p.ClientSecret, got.ClientSecret),
+		TenantID:     secret.State(p.TenantID, got.TenantID),
 		Scopes:       types.ListNull(types.StringType),
 	}
 	if len(got.Scopes) > 0 {
@@ -290,10 +240,10 @@ func flattenVertex(got *bifrost.VertexKeyConfig, prior *vertexModel) *vertexMode
 	}
 	p := orZero(prior)
 	return &vertexModel{
-		ProjectID:         flattenSecret(p.ProjectID, &got.ProjectID, false),
-		ProjectNumber:     flattenSecret(p.ProjectNumber, &got.ProjectNumber, false),
-		Region:            flattenSecret(p.Region, &got.Region, false),
-		AuthCredentials:   flattenSecret(p.AuthCredentials, &got.AuthCredentials, false),
+		ProjectID:         secret.State(p.ProjectID, &got.ProjectID),
+		ProjectNumber:     secret.State(p.ProjectNumber, &got.ProjectNumber),
+		Region:            secret.State(p.Region, &got.Region),
+		AuthCredentials:   secret.State(p.AuthCredentials, &got.AuthCredentials),
 		ForceSingleRegion: types.BoolValue(got.ForceSingleRegion),
 	}
 }
@@ -304,15 +254,15 @@ func flattenBedrock(got *bifrost.BedrockKeyConfig, prior *bedrockModel) *bedrock
 	}
 	p := orZero(prior)
 	m := &bedrockModel{
-		AccessKey:    flattenSecret(p.AccessKey, &got.AccessKey, false),
-		SecretKey:    flattenSecret(p.SecretKey, &got.SecretKey, false),
-		SessionToken: flattenSecret(p.SessionToken, got.SessionToken, false),
-		Region:       flattenSecret(p.Region, got.Region, false),
-		ARN:          flattenSecret(p.ARN, got.ARN, false),
-		RoleARN:      flattenSecret(p.RoleARN, got.RoleARN, false),
-		ExternalID:   flattenSecret(p.ExternalID, got.ExternalID, false),
-		SessionName:  flattenSecret(p.SessionName, got.SessionName, false),
-		ProjectID:    flattenSecret(p.ProjectID, got.ProjectID, false),
+		AccessKey:    secret.State(p.AccessKey, &got.AccessKey),
+		SecretKey:    secret.State(p.SecretKey, &got.SecretKey),
+		SessionToken: secret.State(p.SessionToken, got.SessionToken),
+		Region:       secret.State(p.Region, got.Region),
+		ARN:          secret.State(p.ARN, got.ARN),
+		RoleARN:      secret.State(p.RoleARN, got.RoleARN),
+		ExternalID:   secret.State(p.ExternalID, got.ExternalID),
+		SessionName:  secret.State(p.SessionName, got.SessionName),
+		ProjectID:    secret.State(p.ProjectID, got.ProjectID),
 	}
 	if got.BatchS3Config != nil && len(got.BatchS3Config.Buckets) > 0 {
 		m.BatchS3Config = &batchS3Model{}
@@ -332,7 +282,7 @@ func flattenVLLM(got *bifrost.VLLMKeyConfig, prior *vllmModel) *vllmModel {
 		return keepOrNil(got, prior)
 	}
 	p := orZero(prior)
-	m := &vllmModel{URL: flattenSecret(p.URL, &got.URL, false), ModelName: types.StringNull()}
+	m := &vllmModel{URL: secret.State(p.URL, &got.URL), ModelName: types.StringNull()}
 	if got.ModelName != "" || !p.ModelName.IsNull() {
 		m.ModelName = types.StringValue(got.ModelName)
 	}
@@ -344,7 +294,7 @@ func flattenURL(got *bifrost.URLKeyConfig, prior *urlModel) *urlModel {
 		return keepOrNil(got, prior)
 	}
 	p := orZero(prior)
-	return &urlModel{URL: flattenSecret(p.URL, &got.URL, false)}
+	return &urlModel{URL: secret.State(p.URL, &got.URL)}
 }
 
 func flattenReplicate(got *bifrost.ReplicateKeyConfig, prior *replicateModel) *replicateModel {
@@ -360,14 +310,14 @@ func flattenMantle(got *bifrost.BedrockMantleKeyConfig, prior *mantleModel) *man
 	}
 	p := orZero(prior)
 	return &mantleModel{
-		AccessKey:    flattenSecret(p.AccessKey, &got.AccessKey, false),
-		SecretKey:    flattenSecret(p.SecretKey, &got.SecretKey, false),
-		SessionToken: flattenSecret(p.SessionToken, got.SessionToken, false),
-		Region:       flattenSecret(p.Region, got.Region, false),
-		RoleARN:      flattenSecret(p.RoleARN, got.RoleARN, false),
-		ExternalID:   flattenSecret(p.ExternalID, got.ExternalID, false),
-		SessionName:  flattenSecret(p.SessionName, got.SessionName, false),
-		ProjectID:    flattenSecret(p.ProjectID, got.ProjectID, false),
+		AccessKey:    secret.State(p.AccessKey, &got.AccessKey),
+		SecretKey:    secret.State(p.SecretKey, &got.SecretKey),
+		SessionToken: secret.State(p.SessionToken, got.SessionToken),
+		Region:       secret.State(p.Region, got.Region),
+		RoleARN:      secret.State(p.RoleARN, got.RoleARN),
+		ExternalID:   secret.State(p.ExternalID, got.ExternalID),
+		SessionName:  secret.State(p.SessionName, got.SessionName),
+		ProjectID:    secret.State(p.ProjectID, got.ProjectID),
 	}
 }
 
@@ -438,11 +388,11 @@ func flattenAliases(ctx context.Context, k *bifrost.Key, prior keyModel, diags *
 			Description:            optionalString(a.Description, p.Description),
 			APIVersion:             optionalString(a.APIVersion, p.APIVersion),
 			AnthropicVersion:       optionalString(a.AnthropicVersion, p.AnthropicVersion),
-			Region:                 flattenSecret(p.Region, a.Region, false),
-			Endpoint:               flattenSecret(p.Endpoint, a.Endpoint, false),
-			ProjectID:              flattenSecret(p.ProjectID, a.ProjectID, false),
-			ProjectNumber:          flattenSecret(p.ProjectNumber, a.ProjectNumber, false),
-			InferenceProfileARN:    flattenSecret(p.InferenceProfileARN, a.InferenceProfileARN, false),
+			Region:                 secret.State(p.Region, a.Region),
+			Endpoint:               secret.State(p.Endpoint, a.Endpoint),
+			ProjectID:              secret.State(p.ProjectID, a.ProjectID),
+			ProjectNumber:          secret.State(p.ProjectNumber, a.ProjectNumber),
+			InferenceProfileARN:    secret.State(p.InferenceProfileARN, a.InferenceProfileARN),
 			ForceSingleRegion:      flattenOptionalBool(a.ForceSingleRegion != nil && *a.ForceSingleRegion, p.ForceSingleRegion),
 			UseDeploymentsEndpoint: flattenOptionalBool(a.UseDeploymentsEndpoint != nil && *a.UseDeploymentsEndpoint, p.UseDeploymentsEndpoint),
 			UseAnthropicEndpoints:  flattenOptionalBool(a.UseAnthropicEndpoints != nil && *a.UseAnthropicEndpoints, p.UseAnthropicEndpoints),

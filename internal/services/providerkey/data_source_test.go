@@ -233,14 +233,14 @@ data "bifrost_provider_key" %[1]q {
 // clearFields are the provider-specific fields a Bifrost of version v
 // returns in clear; it masks every other one (references aside).
 func clearFields(v bifrost.ServerVersion) map[string]bool {
-	clear := map[string]bool{
+	inClear := map[string]bool{
 		"api_version": true, "scopes": true, "model_name": true, "use_deployments_endpoint": true, "force_single_region": true,
 		"bucket_name": true, "prefix": true, "is_default": true,
 	}
 	if v.AtLeast(2, 0) {
-		clear["endpoint"] = true // the azure endpoint
+		inClear["endpoint"] = true // the azure endpoint
 	}
-	return clear
+	return inClear
 }
 
 // checkShownAsImported compares a data source with the resource that wrote
@@ -249,7 +249,7 @@ func clearFields(v bifrost.ServerVersion) map[string]bool {
 // resource's, except value and the provider-specific fields not in
 // clearFields, which must be the resource's value masked (or, for a field,
 // the reference); and it must show nothing else.
-func checkShownAsImported(dsAddr, resAddr string, clear map[string]bool) resource.TestCheckFunc {
+func checkShownAsImported(dsAddr, resAddr string, inClear map[string]bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		ds, res := s.RootModule().Resources[dsAddr], s.RootModule().Resources[resAddr]
 		if ds == nil || res == nil {
@@ -266,7 +266,7 @@ func checkShownAsImported(dsAddr, resAddr string, clear map[string]bool) resourc
 				want = bifrost.Mask(v)
 			case strings.HasSuffix(top, "_key_config") && nested:
 				configs++
-				if !isCount(k) && !clear[fieldOf(k)] && !bifrost.IsReference(v) {
+				if !isCount(k) && !inClear[fieldOf(k)] && !bifrost.IsReference(v) {
 					want = bifrost.Mask(v)
 				}
 			}

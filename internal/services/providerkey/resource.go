@@ -20,6 +20,7 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 const (
@@ -61,10 +62,8 @@ func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest
 // ModifyPlan derives value_env_var and value_from_env from the configured
 // value, so that a switch between a literal and a reference is planned
 // exactly instead of showing as "known after apply".
-//
-// It runs on every plan of every key, so it works on the raw values: the
-// typed model (reflection) and Plan.SetAttribute (a schema walk and a copy
-// of the whole plan per call) made up a fifth of a plan's provider CPU.
+// It runs on every plan of every key, so it works on the raw values, without
+// a conversion to the typed model or a schema walk per attribute set.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -206,8 +205,8 @@ func secretFrom(plan, config keyModel) string {
 
 func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config keyModel
-	resp.Diagnostics.Append(getKey(ctx, req.Plan.Raw, &plan)...)
-	resp.Diagnostics.Append(getKey(ctx, req.Config.Raw, &config)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -215,14 +214,13 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(setKey(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
 // create writes the planned key (with value_wo from the configuration) and
-// returns its state, recording the write in private. It is Create without
-// the framework's types, shared with Apply. ok is false when the key was not
-// created.
+// returns its state, recording the write in private. ok is false when the
+// key was not created.
 func (r *keyResource) create(ctx context.Context, plan, config keyModel, private providerdata.PrivateState, diags *diag.Diagnostics) (state keyModel, ok bool) {
 	timeout, d := plan.Timeouts.Create(ctx, defaultTimeout)
 	diags.Append(d...)
@@ -286,7 +284,7 @@ func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, 
 
 func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state keyModel
-	resp.Diagnostics.Append(getKey(ctx, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -316,13 +314,13 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		fp, d := req.Private.GetKey(ctx, privateFingerprint)
 		resp.Diagnostics.Append(d...)
 		var want string
-		if len(fp) > 0 && json.Unmarshal(fp, &want) == nil && want != secretFingerprint(got.Value) {
+		if len(fp) > 0 && json.Unmarshal(fp, &want) == nil && want != secret.Fingerprint(got.Value) {
 			resp.Diagnostics.AddWarning("Key value changed outside Terraform",
 				fmt.Sprintf("The value of key %s/%s in Bifrost is no longer the one written from value_wo. The plan writes value_wo again.", provider, id))
 			newState.ValueWOVersion = types.Int64Null()
 		}
 	}
-	resp.Diagnostics.Append(setKey(ctx, &resp.State, newState)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
 	resp.Diagnostics.Append(setExtra(ctx, resp.Private, got)...)
 }
@@ -362,9 +360,9 @@ func (r *keyResource) readAfterWrite(ctx context.Context, private providerdata.P
 
 func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state keyModel
-	resp.Diagnostics.Append(getKey(ctx, req.Plan.Raw, &plan)...)
-	resp.Diagnostics.Append(getKey(ctx, req.Config.Raw, &config)...)
-	resp.Diagnostics.Append(getKey(ctx, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -398,14 +396,14 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	newState, d := flattenKey(ctx, got, provider, plan)
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(setKey(ctx, &resp.State, newState)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
 	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
 }
 
 func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state keyModel
-	resp.Diagnostics.Append(getKey(ctx, req.State.Raw, &state)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -494,7 +492,7 @@ func recordWrite(ctx context.Context, private providerdata.PrivateState, got *bi
 	diags.Append(private.SetKey(ctx, privateWrittenAt, ts)...)
 	fp := []byte(nil)
 	if writeOnly {
-		fp, _ = json.Marshal(secretFingerprint(got.Value))
+		fp, _ = json.Marshal(secret.Fingerprint(got.Value))
 	}
 	diags.Append(private.SetKey(ctx, privateFingerprint, fp)...)
 	diags.Append(setExtra(ctx, private, got)...)

@@ -67,9 +67,12 @@ func BenchmarkRPC(b *testing.B) {
 		return r
 	}
 
+	// Names stay unique across the runs of -count.
+	created := 0
 	b.Run("create", func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
-			create(1_000_000 + i)
+		for b.Loop() {
+			create(1_000_000 + created)
+			created++
 		}
 	})
 

@@ -156,7 +156,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 							Required:            true,
 							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 						},
-						"model_name":            schema.StringAttribute{MarkdownDescription: "Display name of the model.", Optional: true},
+						"model_name": schema.StringAttribute{MarkdownDescription: "Display name of the model.", Optional: true},
 						"model_family": schema.StringAttribute{
 							MarkdownDescription: "Model family, which Bifrost uses to pick the request shape when the model id does not tell: one of " +
 								quoteAll(bifrost.ModelFamilies) + ".",

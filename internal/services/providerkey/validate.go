@@ -183,7 +183,7 @@ func (m keyModel) presentBlocks() []string {
 // ValidateConfig checks the rules that span attributes, at plan time.
 func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m keyModel
-	resp.Diagnostics.Append(getKey(ctx, req.Config.Raw, &m)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
