@@ -8,9 +8,9 @@ resource "bifrost_provider_key" "mantle" {
   # Rich aliases: a target model with per-alias overrides.
   alias_configs = {
     "claude-sonnet" = {
-      model_id              = "anthropic.claude-sonnet-4"
-      model_family          = "claude"
-      inference_profile_arn = "arn:aws:bedrock:us-west-2:123456789012:inference-profile/sonnet"
+      model_id     = "anthropic.claude-sonnet-4"
+      model_family = "anthropic"
+      region       = "us-west-2"
     }
   }
 
