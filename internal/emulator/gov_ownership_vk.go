@@ -499,22 +499,8 @@ func (s *Server) changeVK(vk *virtualKey, req vkReq, v2 vkV2Req) error {
 			vk.expiresAt = t
 		}
 	}
-	if req.Budgets != nil {
-		if err := s.checkBudgets(req.Budgets, s.listChecks(false)); err != nil {
-			return err
-		}
-		budgets, err := s.reconcileBudgets(vk.budgets, req.Budgets, budgetSync{owner: s.vkBudgetOwner(vk, nil), aligned: vk.calendar})
-		if err != nil {
-			return err
-		}
-		vk.budgets = budgets
-	}
-	if req.RateLimit != nil {
-		rl, err := s.ownership.patchRateLimit(vk.rl, *req.RateLimit)
-		if err != nil {
-			return err
-		}
-		vk.rl = rl
+	if err := s.patchVKLimits(&vk.limits, req.Budgets, req.RateLimit, s.listChecks(false), s.vkBudgetOwner(vk, nil), vk.calendar); err != nil {
+		return err
 	}
 	if err := s.checkVKRow(vk, true); err != nil {
 		return err
@@ -535,6 +521,29 @@ func (s *Server) changeVK(vk *virtualKey, req vkReq, v2 vkV2Req) error {
 				b.usage, b.lastReset = 0, firstReset(vk.calendar, b.resetDuration)
 			}
 		}
+	}
+	return nil
+}
+
+// patchVKLimits applies a virtual key's or provider config's update of its
+// limits: budgets reconciled when sent, the rate limit patched field by field.
+func (s *Server) patchVKLimits(l *limits, budgets []budgetReq, rl *rateLimitReq, checks budgetChecks, owner budgetOwner, aligned bool) error {
+	if budgets != nil {
+		if err := s.checkBudgets(budgets, checks); err != nil {
+			return err
+		}
+		reconciled, err := s.reconcileBudgets(l.budgets, budgets, budgetSync{owner: owner, aligned: aligned})
+		if err != nil {
+			return err
+		}
+		l.budgets = reconciled
+	}
+	if rl != nil {
+		patched, err := s.ownership.patchRateLimit(l.rl, *rl)
+		if err != nil {
+			return err
+		}
+		l.rl = patched
 	}
 	return nil
 }
@@ -590,22 +599,8 @@ func (s *Server) changePCs(vk *virtualKey, list []pcReq, v2 vkV2Req) error {
 		if err := s.applyPC(pc, r, v2.blacklistAt(i)); err != nil {
 			return err
 		}
-		if r.Budgets != nil {
-			if err := s.checkBudgets(r.Budgets, pcBudgetChecks(true)); err != nil {
-				return err
-			}
-			budgets, err := s.reconcileBudgets(pc.budgets, r.Budgets, budgetSync{owner: s.vkBudgetOwner(vk, pc), aligned: vk.calendar})
-			if err != nil {
-				return err
-			}
-			pc.budgets = budgets
-		}
-		if r.RateLimit != nil {
-			rl, err := s.ownership.patchRateLimit(pc.rl, *r.RateLimit)
-			if err != nil {
-				return err
-			}
-			pc.rl = rl
+		if err := s.patchVKLimits(&pc.limits, r.Budgets, r.RateLimit, pcBudgetChecks(true), s.vkBudgetOwner(vk, pc), vk.calendar); err != nil {
+			return err
 		}
 	}
 	vk.pcs = slices.DeleteFunc(vk.pcs, func(pc *providerConfig) bool { return !kept[pc.id] })
