@@ -8,45 +8,59 @@ import (
 	"net/url"
 )
 
-// Key is a provider key as Bifrost's management API reads and writes it.
-// Fields the server manages (ConfigHash, Status, Description) are decoded
-// from responses but never sent. Fields this type does not know, e.g. those
-// of a newer server, are kept in Extra and sent back unchanged, because PUT
-// replaces the whole key.
+// Key is a provider key as Bifrost's management API reads and writes it,
+// in the JSON layout of both requests and responses: each field is written
+// down once, here. Fields the server manages (ConfigHash, Status,
+// Description) are decoded from responses but never sent. Fields this type
+// does not know, e.g. those of a newer server, are kept in Extra and sent
+// back unchanged, because PUT replaces the whole key.
 type Key struct {
-	ID                string
-	Name              string
-	Value             SecretVar
-	Models            []string
-	BlacklistedModels []string
-	Weight            float64
-	Aliases           map[string]string
-	// AliasConfigs are the v2 rich aliases (objects); on the wire they share
-	// the aliases map with the plain ones.
-	AliasConfigs   map[string]AliasConfig
-	Enabled        *bool
-	UseForBatchAPI bool
+	ID                string    `json:"id,omitempty"`
+	Name              string    `json:"name"`
+	Value             SecretVar `json:"value"`
+	Models            []string  `json:"models"`
+	BlacklistedModels []string  `json:"blacklisted_models"`
+	Weight            float64   `json:"weight"`
+	// Aliases and AliasConfigs (v2 rich aliases, objects) share one map on
+	// the wire, "aliases": see MarshalJSON and UnmarshalJSON.
+	Aliases        map[string]string      `json:"-"`
+	AliasConfigs   map[string]AliasConfig `json:"-"`
+	Enabled        *bool                  `json:"enabled,omitempty"`
+	UseForBatchAPI bool                   `json:"use_for_batch_api"`
 	// UseAnthropicEndpoints is a v2 field (nil: not sent).
-	UseAnthropicEndpoints *bool
+	UseAnthropicEndpoints *bool `json:"use_anthropic_endpoints,omitempty"`
 
-	AzureKeyConfig     *AzureKeyConfig
-	VertexKeyConfig    *VertexKeyConfig
-	BedrockKeyConfig   *BedrockKeyConfig
-	VLLMKeyConfig      *VLLMKeyConfig
-	OllamaKeyConfig    *URLKeyConfig
-	SGLKeyConfig       *URLKeyConfig
-	ReplicateKeyConfig *ReplicateKeyConfig
+	AzureKeyConfig     *AzureKeyConfig     `json:"azure_key_config,omitempty"`
+	VertexKeyConfig    *VertexKeyConfig    `json:"vertex_key_config,omitempty"`
+	BedrockKeyConfig   *BedrockKeyConfig   `json:"bedrock_key_config,omitempty"`
+	VLLMKeyConfig      *VLLMKeyConfig      `json:"vllm_key_config,omitempty"`
+	OllamaKeyConfig    *URLKeyConfig       `json:"ollama_key_config,omitempty"`
+	SGLKeyConfig       *URLKeyConfig       `json:"sgl_key_config,omitempty"`
+	ReplicateKeyConfig *ReplicateKeyConfig `json:"replicate_key_config,omitempty"`
 	// BedrockMantleKeyConfig is a v2 block.
-	BedrockMantleKeyConfig *BedrockMantleKeyConfig
+	BedrockMantleKeyConfig *BedrockMantleKeyConfig `json:"bedrock_mantle_key_config,omitempty"`
 
 	// Read-only, written by the server.
-	ConfigHash  string
-	Status      string
-	Description string
+	ConfigHash  string `json:"config_hash,omitempty"`
+	Status      string `json:"status,omitempty"`
+	Description string `json:"description,omitempty"`
 
 	// Extra holds the fields of the key that this type does not model.
-	Extra map[string]json.RawMessage
+	Extra map[string]json.RawMessage `json:"-"`
 }
+
+// keyJSON is Key without its methods, so that Key's MarshalJSON and
+// UnmarshalJSON can use the default encoding of its fields.
+type keyJSON Key
+
+// keyWithAliases is the wire form: Key's fields and the aliases map.
+type keyWithAliases struct {
+	keyJSON
+	Aliases map[string]json.RawMessage `json:"aliases,omitempty"`
+}
+
+// knownKeyFields are the JSON names Key models.
+var knownKeyFields = jsonNames[Key]("aliases")
 
 // AzureKeyConfig is azure_key_config.
 type AzureKeyConfig struct {
@@ -123,40 +137,6 @@ type ReplicateKeyConfig struct {
 	UseDeploymentsEndpoint bool `json:"use_deployments_endpoint"`
 }
 
-// keyWire is the JSON layout of Key, shared by requests and responses.
-type keyWire struct {
-	ID                 string                     `json:"id,omitempty"`
-	Name               string                     `json:"name"`
-	Value              SecretVar                  `json:"value"`
-	Models             []string                   `json:"models"`
-	BlacklistedModels  []string                   `json:"blacklisted_models"`
-	Weight             float64                    `json:"weight"`
-	Aliases            map[string]json.RawMessage `json:"aliases,omitempty"`
-	AzureKeyConfig     *AzureKeyConfig            `json:"azure_key_config,omitempty"`
-	VertexKeyConfig    *VertexKeyConfig           `json:"vertex_key_config,omitempty"`
-	BedrockKeyConfig   *BedrockKeyConfig          `json:"bedrock_key_config,omitempty"`
-	VLLMKeyConfig      *VLLMKeyConfig             `json:"vllm_key_config,omitempty"`
-	OllamaKeyConfig    *URLKeyConfig              `json:"ollama_key_config,omitempty"`
-	SGLKeyConfig       *URLKeyConfig              `json:"sgl_key_config,omitempty"`
-	ReplicateKeyConfig *ReplicateKeyConfig        `json:"replicate_key_config,omitempty"`
-	MantleKeyConfig    *BedrockMantleKeyConfig    `json:"bedrock_mantle_key_config,omitempty"`
-	Enabled            *bool                      `json:"enabled,omitempty"`
-	UseForBatchAPI     bool                       `json:"use_for_batch_api"`
-	UseAnthropic       *bool                      `json:"use_anthropic_endpoints,omitempty"`
-	ConfigHash         string                     `json:"config_hash,omitempty"`
-	Status             string                     `json:"status,omitempty"`
-	Description        string                     `json:"description,omitempty"`
-}
-
-// knownKeyFields are the JSON names keyWire models.
-var knownKeyFields = map[string]bool{
-	"id": true, "name": true, "value": true, "models": true, "blacklisted_models": true, "weight": true,
-	"aliases": true, "azure_key_config": true, "vertex_key_config": true, "bedrock_key_config": true,
-	"vllm_key_config": true, "ollama_key_config": true, "sgl_key_config": true, "replicate_key_config": true,
-	"enabled": true, "use_for_batch_api": true, "config_hash": true, "status": true, "description": true,
-	"bedrock_mantle_key_config": true, "use_anthropic_endpoints": true,
-}
-
 // AliasConfig is a v2 rich alias: the target model and per-alias overrides.
 type AliasConfig struct {
 	ModelID                string     `json:"model_id"`
@@ -219,79 +199,30 @@ func decodeAliases(raw map[string]json.RawMessage) (map[string]string, map[strin
 // MarshalJSON writes the request form: every field the client owns, the
 // unmodelled fields from Extra, and none of the server-managed ones.
 func (k Key) MarshalJSON() ([]byte, error) {
-	w := k.wire()
+	w := keyWithAliases{keyJSON: keyJSON(k), Aliases: encodeAliases(k.Aliases, k.AliasConfigs)}
+	if w.Models == nil {
+		w.Models = []string{}
+	}
+	if w.BlacklistedModels == nil {
+		w.BlacklistedModels = []string{}
+	}
 	w.ConfigHash, w.Status, w.Description = "", "", ""
-	b, err := json.Marshal(w)
-	if err != nil || len(k.Extra) == 0 {
-		return b, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return nil, err
-	}
-	for name, raw := range k.Extra {
-		if !knownKeyFields[name] {
-			fields[name] = raw
-		}
-	}
-	return json.Marshal(fields)
+	return marshalWithExtra(w, k.Extra, knownKeyFields)
 }
 
 // UnmarshalJSON reads a key in any server version's shape.
 func (k *Key) UnmarshalJSON(b []byte) error {
-	var w keyWire
+	var w keyWithAliases
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	var fields map[string]json.RawMessage
-	err := json.Unmarshal(b, &fields)
-	if err != nil {
-		return err
-	}
-	*k = keyFromWire(w)
+	*k = Key(w.keyJSON)
+	var err error
 	if k.Aliases, k.AliasConfigs, err = decodeAliases(w.Aliases); err != nil {
 		return err
 	}
-	for name, raw := range fields {
-		if !knownKeyFields[name] {
-			if k.Extra == nil {
-				k.Extra = map[string]json.RawMessage{}
-			}
-			k.Extra[name] = raw
-		}
-	}
-	return nil
-}
-
-func (k Key) wire() keyWire {
-	models, blacklisted := k.Models, k.BlacklistedModels
-	if models == nil {
-		models = []string{}
-	}
-	if blacklisted == nil {
-		blacklisted = []string{}
-	}
-	return keyWire{
-		ID: k.ID, Name: k.Name, Value: k.Value, Models: models, BlacklistedModels: blacklisted,
-		Weight: k.Weight, Aliases: encodeAliases(k.Aliases, k.AliasConfigs), Enabled: k.Enabled, UseForBatchAPI: k.UseForBatchAPI,
-		UseAnthropic: k.UseAnthropicEndpoints, MantleKeyConfig: k.BedrockMantleKeyConfig,
-		AzureKeyConfig: k.AzureKeyConfig, VertexKeyConfig: k.VertexKeyConfig, BedrockKeyConfig: k.BedrockKeyConfig,
-		VLLMKeyConfig: k.VLLMKeyConfig, OllamaKeyConfig: k.OllamaKeyConfig, SGLKeyConfig: k.SGLKeyConfig,
-		ReplicateKeyConfig: k.ReplicateKeyConfig,
-		ConfigHash:         k.ConfigHash, Status: k.Status, Description: k.Description,
-	}
-}
-
-func keyFromWire(w keyWire) Key {
-	return Key{
-		ID: w.ID, Name: w.Name, Value: w.Value, Models: w.Models, BlacklistedModels: w.BlacklistedModels,
-		Weight: w.Weight, Enabled: w.Enabled, UseForBatchAPI: w.UseForBatchAPI,
-		UseAnthropicEndpoints: w.UseAnthropic, BedrockMantleKeyConfig: w.MantleKeyConfig,
-		AzureKeyConfig: w.AzureKeyConfig, VertexKeyConfig: w.VertexKeyConfig, BedrockKeyConfig: w.BedrockKeyConfig,
-		VLLMKeyConfig: w.VLLMKeyConfig, OllamaKeyConfig: w.OllamaKeyConfig, SGLKeyConfig: w.SGLKeyConfig,
-		ReplicateKeyConfig: w.ReplicateKeyConfig,
-		ConfigHash:         w.ConfigHash, Status: w.Status, Description: w.Description,
-	}
+	k.Extra, err = unknownMembers(b, knownKeyFields)
+	return err
 }
 
 // Secrets returns the literal secrets the key carries (not references), for

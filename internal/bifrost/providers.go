@@ -71,31 +71,13 @@ func (p Provider) secrets() []string {
 	return nil
 }
 
-// NetworkConfig is a provider's network_config. Backoffs are milliseconds.
-// Fields this type does not know (those of a newer server, such as
-// enforce_http2 or allow_private_network) are kept in Extra and sent back,
-// because a supplied network_config replaces the stored one whole.
+// NetworkConfig is a provider's network_config, in its JSON layout.
+// Backoffs are milliseconds. The server omits a zero stream idle timeout and
+// connection limit (meaning: its defaults). Fields this type does not know
+// (those of a newer server, such as enforce_http2 or allow_private_network)
+// are kept in Extra and sent back, because a supplied network_config
+// replaces the stored one whole.
 type NetworkConfig struct {
-	BaseURL                        string
-	ExtraHeaders                   map[string]string
-	DefaultRequestTimeoutInSeconds int64
-	MaxRetries                     int64
-	RetryBackoffInitial            int64
-	RetryBackoffMax                int64
-	StreamIdleTimeoutInSeconds     int64
-	// KeepAliveTimeoutInSeconds is a v2 field (nil: not sent).
-	KeepAliveTimeoutInSeconds *int64
-	MaxConnsPerHost           int64
-	InsecureSkipVerify        bool
-	CACertPEM                 *SecretVar
-
-	// Extra holds the members of network_config this type does not model.
-	Extra map[string]json.RawMessage
-}
-
-// networkWire is the JSON layout of NetworkConfig. The server omits zero
-// stream idle timeout and connection limit (meaning: its defaults).
-type networkWire struct {
 	BaseURL                        string            `json:"base_url,omitempty"`
 	ExtraHeaders                   map[string]string `json:"extra_headers,omitempty"`
 	DefaultRequestTimeoutInSeconds int64             `json:"default_request_timeout_in_seconds"`
@@ -103,69 +85,37 @@ type networkWire struct {
 	RetryBackoffInitial            int64             `json:"retry_backoff_initial"`
 	RetryBackoffMax                int64             `json:"retry_backoff_max"`
 	StreamIdleTimeoutInSeconds     int64             `json:"stream_idle_timeout_in_seconds,omitempty"`
-	KeepAliveTimeoutInSeconds      *int64            `json:"keep_alive_timeout_in_seconds,omitempty"`
-	MaxConnsPerHost                int64             `json:"max_conns_per_host,omitempty"`
-	InsecureSkipVerify             bool              `json:"insecure_skip_verify,omitempty"`
-	CACertPEM                      *SecretVar        `json:"ca_cert_pem,omitempty"`
+	// KeepAliveTimeoutInSeconds is a v2 field (nil: not sent).
+	KeepAliveTimeoutInSeconds *int64     `json:"keep_alive_timeout_in_seconds,omitempty"`
+	MaxConnsPerHost           int64      `json:"max_conns_per_host,omitempty"`
+	InsecureSkipVerify        bool       `json:"insecure_skip_verify,omitempty"`
+	CACertPEM                 *SecretVar `json:"ca_cert_pem,omitempty"`
+
+	// Extra holds the members of network_config this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// knownNetworkFields are the JSON names networkWire models.
-var knownNetworkFields = map[string]bool{
-	"base_url": true, "extra_headers": true, "default_request_timeout_in_seconds": true, "max_retries": true,
-	"retry_backoff_initial": true, "retry_backoff_max": true, "stream_idle_timeout_in_seconds": true,
-	"keep_alive_timeout_in_seconds": true, "max_conns_per_host": true, "insecure_skip_verify": true, "ca_cert_pem": true,
-}
+// networkJSON is NetworkConfig without its methods.
+type networkJSON NetworkConfig
+
+// knownNetworkFields are the JSON names NetworkConfig models.
+var knownNetworkFields = jsonNames[NetworkConfig]()
 
 // MarshalJSON writes the modelled fields and the unmodelled ones of Extra.
 func (n NetworkConfig) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(networkWire{
-		BaseURL: n.BaseURL, ExtraHeaders: n.ExtraHeaders,
-		DefaultRequestTimeoutInSeconds: n.DefaultRequestTimeoutInSeconds, MaxRetries: n.MaxRetries,
-		RetryBackoffInitial: n.RetryBackoffInitial, RetryBackoffMax: n.RetryBackoffMax,
-		StreamIdleTimeoutInSeconds: n.StreamIdleTimeoutInSeconds, KeepAliveTimeoutInSeconds: n.KeepAliveTimeoutInSeconds,
-		MaxConnsPerHost: n.MaxConnsPerHost, InsecureSkipVerify: n.InsecureSkipVerify, CACertPEM: n.CACertPEM,
-	})
-	if err != nil || len(n.Extra) == 0 {
-		return b, err
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return nil, err
-	}
-	for name, raw := range n.Extra {
-		if !knownNetworkFields[name] {
-			fields[name] = raw
-		}
-	}
-	return json.Marshal(fields)
+	return marshalWithExtra(networkJSON(n), n.Extra, knownNetworkFields)
 }
 
 // UnmarshalJSON reads network_config, keeping unknown members in Extra.
 func (n *NetworkConfig) UnmarshalJSON(b []byte) error {
-	var w networkWire
+	var w networkJSON
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(b, &fields); err != nil {
-		return err
-	}
-	*n = NetworkConfig{
-		BaseURL: w.BaseURL, ExtraHeaders: w.ExtraHeaders,
-		DefaultRequestTimeoutInSeconds: w.DefaultRequestTimeoutInSeconds, MaxRetries: w.MaxRetries,
-		RetryBackoffInitial: w.RetryBackoffInitial, RetryBackoffMax: w.RetryBackoffMax,
-		StreamIdleTimeoutInSeconds: w.StreamIdleTimeoutInSeconds, KeepAliveTimeoutInSeconds: w.KeepAliveTimeoutInSeconds,
-		MaxConnsPerHost: w.MaxConnsPerHost, InsecureSkipVerify: w.InsecureSkipVerify, CACertPEM: w.CACertPEM,
-	}
-	for name, raw := range fields {
-		if !knownNetworkFields[name] {
-			if n.Extra == nil {
-				n.Extra = map[string]json.RawMessage{}
-			}
-			n.Extra[name] = raw
-		}
-	}
-	return nil
+	*n = NetworkConfig(w)
+	var err error
+	n.Extra, err = unknownMembers(b, knownNetworkFields)
+	return err
 }
 
 // ConcurrencyAndBufferSize is a provider's concurrency_and_buffer_size.

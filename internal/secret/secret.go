@@ -26,6 +26,17 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
+// Expand is the secret to send for a configured attribute: a literal or a
+// reference (see bifrost.Literal), nil when the attribute is null or
+// unknown. The reverse of State.
+func Expand(v types.String) *bifrost.SecretVar {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	s := bifrost.Literal(v.ValueString())
+	return &s
+}
+
 // State returns the state of a secret attribute the server may answer
 // masked. known is the value Terraform last knew: the plan after a write,
 // the state on refresh, null on import and in data sources. got is the

@@ -161,3 +161,37 @@ func TestFingerprint(t *testing.T) {
 		t.Error("a rotation does not change the fingerprint")
 	}
 }
+
+// TestExpand: what is sent for a configured secret, and that State reads it
+// back as configured when the server answers its mask or the reference.
+func TestExpand(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   types.String
+		want *bifrost.SecretVar
+	}{
+		{"null", types.StringNull(), nil},
+		{"unknown", types.StringUnknown(), nil},
+		{"empty literal", types.StringValue(""), &bifrost.SecretVar{}},
+		{"literal", types.StringValue(lit), &bifrost.SecretVar{Value: lit}},
+		{"env reference", types.StringValue("env.OPENAI_API_KEY"), &bifrost.SecretVar{Ref: "env.OPENAI_API_KEY", FromEnv: true}},
+		{"vault reference", types.StringValue("vault.secret/openai"), &bifrost.SecretVar{Ref: "vault.secret/openai", FromEnv: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := secret.Expand(tc.in)
+			if (got == nil) != (tc.want == nil) || got != nil && *got != *tc.want {
+				t.Fatalf("Expand(%v) = %+v, want %+v", tc.in, got, tc.want)
+			}
+			if got == nil || got.Value == "" && got.Ref == "" {
+				return
+			}
+			answer := *got
+			if answer.Ref == "" {
+				answer.Value = bifrost.Mask(answer.Value)
+			}
+			if back := secret.State(tc.in, &answer); !back.Equal(tc.in) {
+				t.Errorf("State(%v, answer %+v) = %v: the configured secret does not survive the server's answer", tc.in, answer, back)
+			}
+		})
+	}
+}

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
 // This file is the one place where Terraform models and Bifrost's wire
@@ -39,7 +39,7 @@ func expandProvider(ctx context.Context, m providerFields) (bifrost.Provider, di
 			KeepAliveTimeoutInSeconds:      n.KeepAliveTimeoutInSeconds.ValueInt64Pointer(),
 			MaxConnsPerHost:                n.MaxConnsPerHost.ValueInt64(),
 			InsecureSkipVerify:             n.InsecureSkipVerify.ValueBool(),
-			CACertPEM:                      secretPtr(n.CACertPEM),
+			CACertPEM:                      secret.Expand(n.CACertPEM),
 		}
 		if !n.ExtraHeaders.IsNull() {
 			diags.Append(n.ExtraHeaders.ElementsAs(ctx, &p.NetworkConfig.ExtraHeaders, false)...)
@@ -53,8 +53,8 @@ func expandProvider(ctx context.Context, m providerFields) (bifrost.Provider, di
 	}
 	if x := m.ProxyConfig; x != nil {
 		p.ProxyConfig = &bifrost.ProxyConfig{
-			Type: x.Type.ValueString(), URL: secretPtr(x.URL), Username: secretPtr(x.Username),
-			Password: secretPtr(x.Password), CACertPEM: secretPtr(x.CACertPEM),
+			Type: x.Type.ValueString(), URL: secret.Expand(x.URL), Username: secret.Expand(x.Username),
+			Password: secret.Expand(x.Password), CACertPEM: secret.Expand(x.CACertPEM),
 		}
 	}
 	if c := m.CustomProviderConfig; c != nil {
@@ -81,14 +81,6 @@ func expandProvider(ctx context.Context, m providerFields) (bifrost.Provider, di
 	return p, diags
 }
 
-func secretPtr(v types.String) *bifrost.SecretVar {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	s := bifrost.Literal(v.ValueString())
-	return &s
-}
-
 // flattenProvider returns the attributes of a provider read from the server.
 // prior is what Terraform last knew (the plan after a write, the state on
 // refresh, nothing on import or in the data source), from which secrets the
@@ -110,7 +102,7 @@ func flattenProvider(ctx context.Context, p *bifrost.Provider, prior providerFie
 	if n == nil {
 		n = &bifrost.NetworkConfig{}
 	}
-	pn := orZero(prior.NetworkConfig)
+	pn := tfvalue.OrZero(prior.NetworkConfig)
 	m.NetworkConfig = &networkModel{
 		BaseURL:                        optionalString(n.BaseURL),
 		ExtraHeaders:                   stringMap(ctx, n.ExtraHeaders, &diags),
@@ -135,7 +127,7 @@ func flattenProvider(ctx context.Context, p *bifrost.Provider, prior providerFie
 	}
 
 	if x := p.ProxyConfig; x != nil {
-		px := orZero(prior.ProxyConfig)
+		px := tfvalue.OrZero(prior.ProxyConfig)
 		m.ProxyConfig = &proxyModel{
 			Type:      types.StringValue(x.Type),
 			URL:       secret.State(px.URL, x.URL),
@@ -153,7 +145,7 @@ func flattenProvider(ctx context.Context, p *bifrost.Provider, prior providerFie
 			RequestPathOverrides: stringMap(ctx, cp.RequestPathOverrides, &diags),
 		}
 		if cp.AllowedRequests != nil {
-			m.CustomProviderConfig.AllowedRequests = stringSet(allowedRequests(cp.AllowedRequests), &diags)
+			m.CustomProviderConfig.AllowedRequests = tfvalue.StringSet(allowedRequests(cp.AllowedRequests), &diags)
 		}
 	}
 
@@ -216,22 +208,4 @@ func stringMap(ctx context.Context, m map[string]string, diags *diag.Diagnostics
 	v, d := types.MapValueFrom(ctx, types.StringType, m)
 	diags.Append(d...)
 	return v
-}
-
-func stringSet(ss []string, diags *diag.Diagnostics) types.Set {
-	elems := make([]attr.Value, len(ss))
-	for i, s := range ss {
-		elems[i] = types.StringValue(s)
-	}
-	v, d := types.SetValue(types.StringType, elems)
-	diags.Append(d...)
-	return v
-}
-
-func orZero[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

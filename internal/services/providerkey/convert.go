@@ -12,6 +12,7 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
 // This file is the one place where Terraform models and Bifrost's wire
@@ -48,8 +49,8 @@ func expandKey(ctx context.Context, m keyModel, value string) (bifrost.Key, diag
 			k.AliasConfigs[name] = bifrost.AliasConfig{
 				ModelID: a.ModelID.ValueString(), ModelName: a.ModelName.ValueString(), ModelFamily: a.ModelFamily.ValueString(),
 				Description: a.Description.ValueString(), APIVersion: a.APIVersion.ValueString(), AnthropicVersion: a.AnthropicVersion.ValueString(),
-				Region: secretPtr(a.Region), Endpoint: secretPtr(a.Endpoint), ProjectID: secretPtr(a.ProjectID),
-				ProjectNumber: secretPtr(a.ProjectNumber), InferenceProfileARN: secretPtr(a.InferenceProfileARN),
+				Region: secret.Expand(a.Region), Endpoint: secret.Expand(a.Endpoint), ProjectID: secret.Expand(a.ProjectID),
+				ProjectNumber: secret.Expand(a.ProjectNumber), InferenceProfileARN: secret.Expand(a.InferenceProfileARN),
 				ForceSingleRegion: a.ForceSingleRegion.ValueBoolPointer(), UseDeploymentsEndpoint: a.UseDeploymentsEndpoint.ValueBoolPointer(),
 				UseAnthropicEndpoints: a.UseAnthropicEndpoints.ValueBoolPointer(),
 			}
@@ -57,8 +58,8 @@ func expandKey(ctx context.Context, m keyModel, value string) (bifrost.Key, diag
 	}
 	if c := m.AzureKeyConfig; c != nil {
 		k.AzureKeyConfig = &bifrost.AzureKeyConfig{
-			Endpoint: deref(secretPtr(c.Endpoint)), APIVersion: secretPtr(c.APIVersion),
-			ClientID: secretPtr(c.ClientID), ClientSecret: secretPtr(c.ClientSecret), TenantID: secretPtr(c.TenantID),
+			Endpoint: deref(secret.Expand(c.Endpoint)), APIVersion: secret.Expand(c.APIVersion),
+			ClientID: secret.Expand(c.ClientID), ClientSecret: secret.Expand(c.ClientSecret), TenantID: secret.Expand(c.TenantID),
 		}
 		if !c.Scopes.IsNull() {
 			diags.Append(c.Scopes.ElementsAs(ctx, &k.AzureKeyConfig.Scopes, false)...)
@@ -66,17 +67,17 @@ func expandKey(ctx context.Context, m keyModel, value string) (bifrost.Key, diag
 	}
 	if c := m.VertexKeyConfig; c != nil {
 		k.VertexKeyConfig = &bifrost.VertexKeyConfig{
-			ProjectID: deref(secretPtr(c.ProjectID)), ProjectNumber: deref(secretPtr(c.ProjectNumber)),
-			Region: deref(secretPtr(c.Region)), AuthCredentials: deref(secretPtr(c.AuthCredentials)),
+			ProjectID: deref(secret.Expand(c.ProjectID)), ProjectNumber: deref(secret.Expand(c.ProjectNumber)),
+			Region: deref(secret.Expand(c.Region)), AuthCredentials: deref(secret.Expand(c.AuthCredentials)),
 			ForceSingleRegion: c.ForceSingleRegion.ValueBool(),
 		}
 	}
 	if c := m.BedrockKeyConfig; c != nil {
 		k.BedrockKeyConfig = &bifrost.BedrockKeyConfig{
-			AccessKey: deref(secretPtr(c.AccessKey)), SecretKey: deref(secretPtr(c.SecretKey)),
-			SessionToken: secretPtr(c.SessionToken), Region: secretPtr(c.Region), ARN: secretPtr(c.ARN),
-			RoleARN: secretPtr(c.RoleARN), ExternalID: secretPtr(c.ExternalID), SessionName: secretPtr(c.SessionName),
-			ProjectID: secretPtr(c.ProjectID),
+			AccessKey: deref(secret.Expand(c.AccessKey)), SecretKey: deref(secret.Expand(c.SecretKey)),
+			SessionToken: secret.Expand(c.SessionToken), Region: secret.Expand(c.Region), ARN: secret.Expand(c.ARN),
+			RoleARN: secret.Expand(c.RoleARN), ExternalID: secret.Expand(c.ExternalID), SessionName: secret.Expand(c.SessionName),
+			ProjectID: secret.Expand(c.ProjectID),
 		}
 		if b := c.BatchS3Config; b != nil {
 			k.BedrockKeyConfig.BatchS3Config = &bifrost.BatchS3Config{Buckets: []bifrost.S3Bucket{}}
@@ -88,19 +89,19 @@ func expandKey(ctx context.Context, m keyModel, value string) (bifrost.Key, diag
 		}
 	}
 	if c := m.VLLMKeyConfig; c != nil {
-		k.VLLMKeyConfig = &bifrost.VLLMKeyConfig{URL: deref(secretPtr(c.URL)), ModelName: c.ModelName.ValueString()}
+		k.VLLMKeyConfig = &bifrost.VLLMKeyConfig{URL: deref(secret.Expand(c.URL)), ModelName: c.ModelName.ValueString()}
 	}
 	if c := m.OllamaKeyConfig; c != nil {
-		k.OllamaKeyConfig = &bifrost.URLKeyConfig{URL: deref(secretPtr(c.URL))}
+		k.OllamaKeyConfig = &bifrost.URLKeyConfig{URL: deref(secret.Expand(c.URL))}
 	}
 	if c := m.SGLKeyConfig; c != nil {
-		k.SGLKeyConfig = &bifrost.URLKeyConfig{URL: deref(secretPtr(c.URL))}
+		k.SGLKeyConfig = &bifrost.URLKeyConfig{URL: deref(secret.Expand(c.URL))}
 	}
 	if c := m.MantleKeyConfig; c != nil {
 		k.BedrockMantleKeyConfig = &bifrost.BedrockMantleKeyConfig{
-			AccessKey: deref(secretPtr(c.AccessKey)), SecretKey: deref(secretPtr(c.SecretKey)),
-			SessionToken: secretPtr(c.SessionToken), Region: secretPtr(c.Region), RoleARN: secretPtr(c.RoleARN),
-			ExternalID: secretPtr(c.ExternalID), SessionName: secretPtr(c.SessionName), ProjectID: secretPtr(c.ProjectID),
+			AccessKey: deref(secret.Expand(c.AccessKey)), SecretKey: deref(secret.Expand(c.SecretKey)),
+			SessionToken: secret.Expand(c.SessionToken), Region: secret.Expand(c.Region), RoleARN: secret.Expand(c.RoleARN),
+			ExternalID: secret.Expand(c.ExternalID), SessionName: secret.Expand(c.SessionName), ProjectID: secret.Expand(c.ProjectID),
 		}
 	}
 	if c := m.ReplicateKeyConfig; c != nil {
@@ -123,14 +124,6 @@ func trueOrNil(v types.Bool) *bool {
 		return v.ValueBoolPointer()
 	}
 	return nil
-}
-
-func secretPtr(v types.String) *bifrost.SecretVar {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	s := bifrost.Literal(v.ValueString())
-	return &s
 }
 
 func deref(s *bifrost.SecretVar) bifrost.SecretVar {
@@ -161,8 +154,8 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.Weight = types.Float64Value(k.Weight)
 	m.Enabled = types.BoolValue(k.Enabled == nil || *k.Enabled)
 	m.UseForBatchAPI = types.BoolValue(k.UseForBatchAPI)
-	m.Models = stringSet(k.Models, &diags)
-	m.BlacklistedModels = stringSet(k.BlacklistedModels, &diags)
+	m.Models = tfvalue.StringSet(k.Models, &diags)
+	m.BlacklistedModels = tfvalue.StringSet(k.BlacklistedModels, &diags)
 	m.Aliases, m.AliasConfigs = flattenAliases(ctx, k, prior, &diags)
 	m.UseAnthropic = types.BoolValue(k.UseAnthropicEndpoints != nil && *k.UseAnthropicEndpoints)
 	m.ConfigHash = types.StringValue(k.ConfigHash)
@@ -178,16 +171,6 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.ReplicateKeyConfig = flattenReplicate(k.ReplicateKeyConfig, prior.ReplicateKeyConfig)
 	m.MantleKeyConfig = flattenMantle(k.BedrockMantleKeyConfig, prior.MantleKeyConfig)
 	return m, diags
-}
-
-func stringSet(ss []string, diags *diag.Diagnostics) types.Set {
-	elems := make([]attr.Value, len(ss))
-	for i, s := range ss {
-		elems[i] = types.StringValue(s)
-	}
-	v, d := types.SetValue(types.StringType, elems)
-	diags.Append(d...)
-	return v
 }
 
 // allNull reports whether every attribute of a block model is null, empty
@@ -217,7 +200,7 @@ func flattenAzure(ctx context.Context, got *bifrost.AzureKeyConfig, prior *azure
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
+	p := tfvalue.OrZero(prior)
 	m := &azureModel{
 		Endpoint:     secret.State(p.Endpoint, &got.Endpoint),
 		APIVersion:   secret.StateInClear(p.APIVersion, got.APIVersion),
@@ -238,7 +221,7 @@ func flattenVertex(got *bifrost.VertexKeyConfig, prior *vertexModel) *vertexMode
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
+	p := tfvalue.OrZero(prior)
 	return &vertexModel{
 		ProjectID:         secret.State(p.ProjectID, &got.ProjectID),
 		ProjectNumber:     secret.State(p.ProjectNumber, &got.ProjectNumber),
@@ -252,7 +235,7 @@ func flattenBedrock(got *bifrost.BedrockKeyConfig, prior *bedrockModel) *bedrock
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
+	p := tfvalue.OrZero(prior)
 	m := &bedrockModel{
 		AccessKey:    secret.State(p.AccessKey, &got.AccessKey),
 		SecretKey:    secret.State(p.SecretKey, &got.SecretKey),
@@ -281,7 +264,7 @@ func flattenVLLM(got *bifrost.VLLMKeyConfig, prior *vllmModel) *vllmModel {
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
+	p := tfvalue.OrZero(prior)
 	m := &vllmModel{URL: secret.State(p.URL, &got.URL), ModelName: types.StringNull()}
 	if got.ModelName != "" || !p.ModelName.IsNull() {
 		m.ModelName = types.StringValue(got.ModelName)
@@ -293,7 +276,7 @@ func flattenURL(got *bifrost.URLKeyConfig, prior *urlModel) *urlModel {
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
+	p := tfvalue.OrZero(prior)
 	return &urlModel{URL: secret.State(p.URL, &got.URL)}
 }
 
@@ -308,7 +291,7 @@ func flattenMantle(got *bifrost.BedrockMantleKeyConfig, prior *mantleModel) *man
 	if got == nil {
 		return keepOrNil(got, prior)
 	}
-	p := orZero(prior)
+	p := tfvalue.OrZero(prior)
 	return &mantleModel{
 		AccessKey:    secret.State(p.AccessKey, &got.AccessKey),
 		SecretKey:    secret.State(p.SecretKey, &got.SecretKey),
@@ -338,14 +321,6 @@ func keepOrNil[T, W any](got *W, prior *T) *T {
 		return prior
 	}
 	return nil
-}
-
-func orZero[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }
 
 // importHint is the command that adopts an existing key into state.

@@ -194,23 +194,31 @@ func (r *keyResource) checkServerVersion(ctx context.Context, config map[string]
 	}
 }
 
-// secretFrom is the key value to write: value_wo from the configuration when
-// set (it is never in the plan), otherwise the planned value.
-func secretFrom(plan, config keyModel) string {
-	if !config.ValueWO.IsNull() {
-		return config.ValueWO.ValueString()
+// configuredWriteOnly reads value_wo from the configuration: it is never in
+// the plan. Only this attribute is read, not the whole configuration.
+func configuredWriteOnly(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) types.String {
+	var wo types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("value_wo"), &wo)...)
+	return wo
+}
+
+// secretFrom is the key value to write: value_wo when configured, otherwise
+// the planned value.
+func secretFrom(plan keyModel, wo types.String) string {
+	if !wo.IsNull() {
+		return wo.ValueString()
 	}
 	return plan.Value.ValueString()
 }
 
 func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan, config keyModel
+	var plan keyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	wo := configuredWriteOnly(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state, ok := r.create(ctx, plan, config, resp.Private, &resp.Diagnostics)
+	state, ok := r.create(ctx, plan, wo, resp.Private, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -218,10 +226,10 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
-// create writes the planned key (with value_wo from the configuration) and
+// create writes the planned key (with wo, the configured value_wo) and
 // returns its state, recording the write in private. ok is false when the
 // key was not created.
-func (r *keyResource) create(ctx context.Context, plan, config keyModel, private providerdata.PrivateState, diags *diag.Diagnostics) (state keyModel, ok bool) {
+func (r *keyResource) create(ctx context.Context, plan keyModel, wo types.String, private providerdata.PrivateState, diags *diag.Diagnostics) (state keyModel, ok bool) {
 	timeout, d := plan.Timeouts.Create(ctx, defaultTimeout)
 	diags.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -232,7 +240,7 @@ func (r *keyResource) create(ctx context.Context, plan, config keyModel, private
 		plan.ID = types.StringValue(uuid.NewString())
 	}
 	provider := plan.ProviderName.ValueString()
-	key, d := expandKey(ctx, plan, secretFrom(plan, config))
+	key, d := expandKey(ctx, plan, secretFrom(plan, wo))
 	diags.Append(d...)
 	if diags.HasError() {
 		return state, false
@@ -255,7 +263,7 @@ func (r *keyResource) create(ctx context.Context, plan, config keyModel, private
 
 	state, d = flattenKey(ctx, got, provider, plan)
 	diags.Append(d...)
-	diags.Append(recordWrite(ctx, private, got, !config.ValueWO.IsNull())...)
+	diags.Append(recordWrite(ctx, private, got, !wo.IsNull())...)
 	return state, true
 }
 
@@ -359,10 +367,11 @@ func (r *keyResource) readAfterWrite(ctx context.Context, private providerdata.P
 }
 
 func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, config, state keyModel
+	var plan keyModel
+	var id types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	wo := configuredWriteOnly(ctx, req.Config, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -372,8 +381,8 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	defer cancel()
 
 	provider := plan.ProviderName.ValueString()
-	plan.ID = state.ID
-	key, d := expandKey(ctx, plan, secretFrom(plan, config))
+	plan.ID = id
+	key, d := expandKey(ctx, plan, secretFrom(plan, wo))
 	resp.Diagnostics.Append(d...)
 	// PUT replaces the whole key: send back the fields this provider does
 	// not model, as last read, so they survive the update.
@@ -398,7 +407,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
-	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !config.ValueWO.IsNull())...)
+	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !wo.IsNull())...)
 }
 
 func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -18,10 +18,16 @@ import (
 var (
 	envRefRe   = regexp.MustCompile(`^env\.[A-Za-z_][A-Za-z0-9_]*$`)
 	vaultRefRe = regexp.MustCompile(`^vault\.\S+$`)
-	// looksLikeRefRe catches references with a wrongly cased prefix, which
-	// Bifrost would silently store as a literal.
-	looksLikeRefRe = regexp.MustCompile(`(?i)^(env|vault)\.`)
 )
+
+// looksLikeReference reports whether s starts like a reference, in any case:
+// a wrongly cased prefix makes Bifrost store the reference as a literal.
+// Every configured secret goes through it, so it is a prefix comparison, not
+// a regular expression.
+func looksLikeReference(s string) bool {
+	hasPrefix := func(p string) bool { return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) }
+	return hasPrefix(bifrost.EnvPrefix) || hasPrefix(bifrost.VaultPrefix)
+}
 
 // providerNameValidator checks the form of a provider name, not its
 // membership in the built-in list: custom providers have any name.
@@ -62,7 +68,7 @@ func (v secretRefValidator) ValidateString(ctx context.Context, req validator.St
 		return
 	}
 	s := req.ConfigValue.ValueString()
-	if !looksLikeRefRe.MatchString(s) {
+	if !looksLikeReference(s) {
 		return
 	}
 	if envRefRe.MatchString(s) || vaultRefRe.MatchString(s) {
