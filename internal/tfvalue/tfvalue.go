@@ -3,6 +3,8 @@
 package tfvalue
 
 import (
+	"reflect"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -27,4 +29,46 @@ func OrZero[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// ModelsEqual reports whether two models (structs of framework values,
+// pointers to nested models, slices of them) hold equal values, comparing
+// each value with its Equal method: reflect.DeepEqual would tell apart
+// equal numbers of different precision.
+func ModelsEqual[T any](a, b T) bool {
+	return equal(reflect.ValueOf(a), reflect.ValueOf(b))
+}
+
+var attrValue = reflect.TypeFor[attr.Value]()
+
+func equal(a, b reflect.Value) bool {
+	if a.Type().Implements(attrValue) {
+		return a.Interface().(attr.Value).Equal(b.Interface().(attr.Value))
+	}
+	switch a.Kind() {
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return equal(a.Elem(), b.Elem())
+	case reflect.Slice:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !equal(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !equal(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	default:
+		return reflect.DeepEqual(a.Interface(), b.Interface())
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
 const (
@@ -87,8 +88,12 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		resp.Diagnostics.AddError("Cannot read the plan", err.Error())
 		return
 	}
-	plan["value_env_var"] = tftypes.NewValue(tftypes.String, ref)
-	plan["value_from_env"] = tftypes.NewValue(tftypes.Bool, ref != "")
+	envVar, fromEnv := tftypes.NewValue(tftypes.String, ref), tftypes.NewValue(tftypes.Bool, ref != "")
+	if plan["value_env_var"].Equal(envVar) && plan["value_from_env"].Equal(fromEnv) {
+		// Already planned (from the prior state of an unchanged key).
+		return
+	}
+	plan["value_env_var"], plan["value_from_env"] = envVar, fromEnv
 	resp.Plan.Raw = tftypes.NewValue(resp.Plan.Raw.Type(), plan)
 }
 
@@ -328,7 +333,12 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 			newState.ValueWOVersion = types.Int64Null()
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	// The response already holds the prior state: converting the model back
+	// is only needed when the read changed it (a refresh of an unchanged key
+	// is the common case of every plan).
+	if !tfvalue.ModelsEqual(newState, state) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	}
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
 	resp.Diagnostics.Append(setExtra(ctx, resp.Private, got)...)
 }
