@@ -43,7 +43,9 @@ var attrValue = reflect.TypeFor[attr.Value]()
 
 func equal(a, b reflect.Value) bool {
 	if a.Type().Implements(attrValue) {
-		return a.Interface().(attr.Value).Equal(b.Interface().(attr.Value))
+		av, aok := a.Interface().(attr.Value)
+		bv, bok := b.Interface().(attr.Value)
+		return aok && bok && av.Equal(bv)
 	}
 	switch a.Kind() {
 	case reflect.Pointer:

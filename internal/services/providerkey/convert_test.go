@@ -144,19 +144,19 @@ func TestKeyWireRoundTrip(t *testing.T) {
 // the value Terraform knew, and a write-only value never enters state.
 func TestFlattenKeepsWhatTheServerHides(t *testing.T) {
 	ctx := context.Background()
-	const real = "sk-real-0123456789abcdef0123456789"
-	k := bifrost.Key{ID: "id", Name: "n", Value: bifrost.SecretVar{Value: bifrost.Mask(real)}, Weight: 1}
+	const configured = "sk-real-0123456789abcdef0123456789"
+	k := bifrost.Key{ID: "id", Name: "n", Value: bifrost.SecretVar{Value: bifrost.Mask(configured)}, Weight: 1}
 
-	m, _ := flattenKey(ctx, &k, "openai", keyModel{Value: types.StringValue(real), ValueWOVersion: types.Int64Null()})
-	if m.Value.ValueString() != real {
+	m, _ := flattenKey(ctx, &k, "openai", keyModel{Value: types.StringValue(configured), ValueWOVersion: types.Int64Null()})
+	if m.Value.ValueString() != configured {
 		t.Errorf("value after a masked answer = %q, want the known value", m.Value.ValueString())
 	}
 	rotated := bifrost.Key{ID: "id", Name: "n", Value: bifrost.SecretVar{Value: bifrost.Mask("sk-other-0123456789abcdef01234567")}}
-	m, _ = flattenKey(ctx, &rotated, "openai", keyModel{Value: types.StringValue(real), ValueWOVersion: types.Int64Null()})
-	if m.Value.ValueString() == real {
+	m, _ = flattenKey(ctx, &rotated, "openai", keyModel{Value: types.StringValue(configured), ValueWOVersion: types.Int64Null()})
+	if m.Value.ValueString() == configured {
 		t.Error("a key rotated outside Terraform kept the old value in state: the drift would not show")
 	}
-	m, _ = flattenKey(ctx, &k, "openai", keyModel{ValueWO: types.StringValue(real), ValueWOVersion: types.Int64Value(1)})
+	m, _ = flattenKey(ctx, &k, "openai", keyModel{ValueWO: types.StringValue(configured), ValueWOVersion: types.Int64Value(1)})
 	if !m.Value.IsNull() || !m.ValueWO.IsNull() {
 		t.Errorf("write-only value entered state: value=%v value_wo=%v", m.Value, m.ValueWO)
 	}
