@@ -1,14 +1,24 @@
 // Package bench is the benchmark of the Terraform provider (`make bench`):
 // for N keys spread over several Bifrost providers it measures the wall time
 // and the HTTP requests of four Terraform phases (create, plan, update,
-// destroy) with bifrost_provider_key, and compares them with floors:
-// Terraform's own cost (the same phases over terraform_data resources of
-// the key's shape) and the server's cost (the phases' minimal requests made
-// directly with the project's client at the same concurrency), whose sum is
-// the issue's floor; and the protocol floor, the same keys served by a
-// provider that does nothing (what Terraform costs with any external
-// provider of this schema). It also records the peak memory and CPU time of
-// the provider processes.
+// destroy) with bifrost_provider_key, and compares them with four floors
+// measured in the same run:
+//
+//   - the terraform floor, Terraform's own cost: the same phases over
+//     terraform_data resources of the key's shape;
+//   - the server floor, the server's cost: the phases' minimal requests made
+//     directly with the project's client at the same concurrency (with the
+//     terraform floor, the issue's floor);
+//   - the protocol floor: the same keys served by a raw plugin-protocol
+//     provider that does nothing (what Terraform costs with any external
+//     provider of this schema);
+//   - the framework floor: the same keys served by a terraform-plugin-framework
+//     provider of the same schema, without validators, plan modifiers or
+//     defaults, that does nothing (what the framework costs for this schema,
+//     the target of our provider's CPU time).
+//
+// It also records the peak memory and CPU time of the provider processes,
+// ours and the framework floor's.
 //
 // By default it runs against the in-process emulator with a fixed latency
 // per request; with an endpoint it runs against a real Bifrost, where
@@ -126,8 +136,11 @@ func loadAverage() *float64 {
 
 // session is what the phases of a run share.
 type session struct {
-	opts      Options
-	work      string
+	opts Options
+	work string
+	// self is this executable: Terraform's provider in every workspace is
+	// this executable, which runs as the wrapper or serves a floor.
+	self      string
 	logf      func(string, ...any)
 	tf        *terraformCLI
 	tfVersion string
@@ -187,14 +200,13 @@ func (s *session) setup(ctx context.Context) error {
 	}
 	// Terraform starts the wrapper (this executable), which starts the
 	// provider: see RunWrapperIfAsked.
-	self, err := os.Executable()
-	if err != nil {
+	if s.self, err = os.Executable(); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(overrideDir, 0o750); err != nil {
 		return err
 	}
-	if err := os.Symlink(self, filepath.Join(overrideDir, "terraform-provider-bifrost")); err != nil {
+	if err := os.Symlink(s.self, filepath.Join(overrideDir, "terraform-provider-bifrost")); err != nil {
 		return err
 	}
 	cliConfig := filepath.Join(s.work, "dev.tfrc")
@@ -234,11 +246,11 @@ func checkProviders(ctx context.Context, cfg bifrost.Config, want []string) erro
 }
 
 // measure runs the four phases at n with our provider, then with
-// terraform_data, then with the null provider, then directly with the
-// client, Repeat times over, and returns their rows: for each phase and
-// each of the four, the repetition with the shortest wall time (the one
-// least disturbed by anything else on the machine), and the largest peak
-// memory of all.
+// terraform_data, then with the null provider, then with the framework
+// floor, then directly with the client, Repeat times over, and returns
+// their rows: for each phase and each of the five, the repetition with the
+// shortest wall time (the one least disturbed by anything else on the
+// machine), and the largest peak memories of all.
 func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, error) {
 	oursWS, err := s.workspace(ctx, ours, n, prefix+"-tf")
 	if err != nil {
@@ -249,6 +261,10 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		return nil, err
 	}
 	nullWS, err := s.workspace(ctx, protocolFloor, n, prefix+"-null")
+	if err != nil {
+		return nil, err
+	}
+	frameworkWS, err := s.workspace(ctx, frameworkFloor, n, prefix+"-fw")
 	if err != nil {
 		return nil, err
 	}
@@ -271,6 +287,9 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		if err := s.measureFloor(ctx, nullWS, n, "protocol floor", func(r *Row, wall, cpu time.Duration) {
 			r.ProtocolFloorSeconds, r.ProtocolFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
 		}, rows, envServeNullProvider+"=1"); err != nil {
+			return nil, err
+		}
+		if err := s.measureFramework(ctx, frameworkWS, n, rep, rows); err != nil {
 			return nil, err
 		}
 		if err := s.measureServer(ctx, floor, n, rows); err != nil {
@@ -305,6 +324,14 @@ func keepBest(best, r Row) Row {
 	if r.ProtocolFloorSeconds < best.ProtocolFloorSeconds {
 		best.ProtocolFloorSeconds, best.ProtocolFloorCPUSeconds = r.ProtocolFloorSeconds, r.ProtocolFloorCPUSeconds
 	}
+	if r.FrameworkFloorSeconds < best.FrameworkFloorSeconds {
+		best.FrameworkFloorSeconds, best.FrameworkFloorCPUSeconds = r.FrameworkFloorSeconds, r.FrameworkFloorCPUSeconds
+		best.FrameworkFloorProviderCPUSeconds = r.FrameworkFloorProviderCPUSeconds
+		best.FrameworkFloorProviderProcesses = r.FrameworkFloorProviderProcesses
+	}
+	if r.FrameworkFloorPeakRSSBytes != nil && (best.FrameworkFloorPeakRSSBytes == nil || *r.FrameworkFloorPeakRSSBytes > *best.FrameworkFloorPeakRSSBytes) {
+		best.FrameworkFloorPeakRSSBytes = r.FrameworkFloorPeakRSSBytes
+	}
 	if r.ServerFloorSeconds < best.ServerFloorSeconds {
 		best.ServerFloorSeconds, best.ServerFloorRequests = r.ServerFloorSeconds, r.ServerFloorRequests
 	}
@@ -316,33 +343,92 @@ func keepBest(best, r Row) Row {
 func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, rows []Row) error {
 	for i, p := range Phases {
 		r := &rows[i]
-		usageDir := filepath.Join(s.work, "usage", fmt.Sprintf("%d-%d-%s", n, rep, p))
-		if err := os.MkdirAll(usageDir, 0o750); err != nil {
-			return err
-		}
 		if err := ws.configure(p); err != nil {
 			return err
 		}
-		var cpu time.Duration
-		wall, reqs, err := s.counted(func() (wall time.Duration, err error) {
-			wall, cpu, err = s.tf.run(ctx, ws.dir, p, n, envWrapUsageDir+"="+usageDir)
-			return wall, err
+		var run wrappedRun
+		wall, reqs, err := s.counted(func() (time.Duration, error) {
+			var err error
+			run, err = s.runWrapped(ctx, ws, n, p, fmt.Sprintf("ours-%d-%d-%s", n, rep, p))
+			return run.wall, err
 		})
 		if err != nil {
 			s.cleanupOurs(ctx, ws.dir, n)
 			return err
 		}
-		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), cpu.Seconds(), reqs
-		if u, procs, err := readUsage(usageDir); err == nil && procs > 0 {
-			r.ProviderCPUSeconds, r.ProviderProcesses = u.cpu.Seconds(), procs
-			if u.peakRSS >= 0 {
-				r.PeakRSSBytes = &u.peakRSS
-			}
-		}
+		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), run.cpu.Seconds(), reqs
+		r.ProviderCPUSeconds, r.ProviderProcesses, r.PeakRSSBytes = run.providerUsage()
 		s.logf("N=%d %-7s ours            %7.2fs  requests %s, CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
 			n, p, r.Seconds, intOrNA(r.Requests), r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
 	}
 	return nil
+}
+
+// measureFramework runs the phases with the framework floor, recording its
+// provider processes' CPU time and peak memory as measureOurs does ours:
+// the wrapper's child is this executable, which serves the floor.
+func (s *session) measureFramework(ctx context.Context, ws *workspace, n, rep int, rows []Row) error {
+	for i, p := range Phases {
+		r := &rows[i]
+		if err := ws.configure(p); err != nil {
+			return err
+		}
+		run, err := s.runWrapped(ctx, ws, n, p, fmt.Sprintf("framework-%d-%d-%s", n, rep, p),
+			envWrapProvider+"="+s.self, envServeFrameworkFloor+"=1")
+		if err != nil {
+			return fmt.Errorf("framework floor: %w", err)
+		}
+		r.FrameworkFloorSeconds, r.FrameworkFloorCPUSeconds = run.wall.Seconds(), run.cpu.Seconds()
+		r.FrameworkFloorProviderCPUSeconds, r.FrameworkFloorProviderProcesses, r.FrameworkFloorPeakRSSBytes = run.providerUsage()
+		s.logf("N=%d %-7s framework floor %7.2fs  CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
+			n, p, r.FrameworkFloorSeconds, r.FrameworkFloorCPUSeconds, r.FrameworkFloorProviderCPUSeconds,
+			mibOrNA(r.FrameworkFloorPeakRSSBytes), r.FrameworkFloorProviderProcesses)
+	}
+	return nil
+}
+
+// wrappedRun is what runWrapped measured of a Terraform command.
+type wrappedRun struct {
+	wall, cpu time.Duration
+	// provider is the usage of the provider processes, processes how many
+	// recorded one (0 when none did or the records could not be read).
+	provider  procUsage
+	processes int
+}
+
+// providerUsage returns the provider processes' CPU time in seconds,
+// their number and their largest peak RSS (nil when not measured).
+func (w wrappedRun) providerUsage() (cpu float64, processes int, peakRSS *int64) {
+	if w.processes == 0 {
+		return 0, 0, nil
+	}
+	if w.provider.peakRSS >= 0 {
+		peak := w.provider.peakRSS
+		peakRSS = &peak
+	}
+	return w.provider.cpu.Seconds(), w.processes, peakRSS
+}
+
+// runWrapped runs phase p in ws with the wrapper recording the usage of
+// every provider process Terraform starts in the folder usage/<name> of
+// the work folder; extraEnv is added to the environment.
+func (s *session) runWrapped(ctx context.Context, ws *workspace, n int, p Phase, name string, extraEnv ...string) (wrappedRun, error) {
+	usageDir := filepath.Join(s.work, "usage", name)
+	if err := os.MkdirAll(usageDir, 0o750); err != nil {
+		return wrappedRun{}, err
+	}
+	var (
+		run wrappedRun
+		err error
+	)
+	run.wall, run.cpu, err = s.tf.run(ctx, ws.dir, p, n, append([]string{envWrapUsageDir + "=" + usageDir}, extraEnv...)...)
+	if err != nil {
+		return run, err
+	}
+	if u, procs, err := readUsage(usageDir); err == nil {
+		run.provider, run.processes = u, procs
+	}
+	return run, nil
 }
 
 // measureFloor runs the phases in a floor's workspace and records each

@@ -49,11 +49,14 @@ const (
 	// protocolFloor declares the same N bifrost_provider_key resources as
 	// ours, served by the null provider (see ServeNullProviderIfAsked).
 	protocolFloor
+	// frameworkFloor declares the same N bifrost_provider_key resources as
+	// ours, served by the framework floor (see ServeFrameworkFloorIfAsked).
+	frameworkFloor
 )
 
 // declaresKeys reports whether the workspace declares bifrost_provider_key
 // resources (and the provider).
-func (k workspaceKind) declaresKeys() bool { return k == ours || k == protocolFloor }
+func (k workspaceKind) declaresKeys() bool { return k != terraformFloor }
 
 // renderConfig returns the main.tf of a workspace of n resources. The HCL
 // expressions compute the same names, values and providers as keyName,
@@ -81,7 +84,7 @@ func renderConfig(kind workspaceKind, n int, providers []string, prefix string, 
 	}
 	value := `"sk-bench-${format("%032d", count.index)}"`
 	switch kind {
-	case ours, protocolFloor:
+	case ours, protocolFloor, frameworkFloor:
 		fmt.Fprintf(&b, "resource \"bifrost_provider_key\" \"k\" {\n  count = %d\n\n", n)
 		b.WriteString(indent(attrs(value), "  "))
 	case terraformFloor:

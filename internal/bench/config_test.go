@@ -25,6 +25,13 @@ func TestRenderConfig(t *testing.T) {
 		}
 	}
 
+	// The protocol and framework floors serve the same configuration.
+	for _, k := range []workspaceKind{protocolFloor, frameworkFloor} {
+		if got := renderConfig(k, 3, providers, "bench-x", 0.5, "http://127.0.0.1:9/ws"); got != ours {
+			t.Errorf("config of workspace kind %d differs from ours:\n%s", k, got)
+		}
+	}
+
 	floor := renderConfig(terraformFloor, 3, providers, "bench-x", 1, "")
 	for _, want := range []string{
 		`resource "terraform_data" "k" {`,

@@ -64,6 +64,10 @@ type Row struct {
 	// provider: Terraform's cost with an external provider of this schema
 	// that does nothing (see ServeNullProviderIfAsked).
 	ProtocolFloorSeconds float64 `json:"protocol_floor_seconds"`
+	// FrameworkFloorSeconds is the wall time of the phase with the framework
+	// floor: a terraform-plugin-framework provider of this schema that does
+	// nothing (see ServeFrameworkFloorIfAsked).
+	FrameworkFloorSeconds float64 `json:"framework_floor_seconds"`
 
 	// Requests is how many HTTP requests the server received during the
 	// Terraform command; nil when they cannot be counted (a real server).
@@ -83,12 +87,23 @@ type Row struct {
 	// ProtocolFloorCPUSeconds is the CPU time of Terraform and the null
 	// provider.
 	ProtocolFloorCPUSeconds float64 `json:"protocol_floor_cpu_seconds"`
+	// FrameworkFloorCPUSeconds is the CPU time of Terraform and the
+	// framework floor's provider processes.
+	FrameworkFloorCPUSeconds float64 `json:"framework_floor_cpu_seconds"`
+	// FrameworkFloorProviderCPUSeconds is the framework floor's provider
+	// processes' share of FrameworkFloorCPUSeconds, measured as
+	// ProviderCPUSeconds is.
+	FrameworkFloorProviderCPUSeconds float64 `json:"framework_floor_provider_cpu_seconds"`
 
 	// PeakRSSBytes is the largest RSS high-water mark of the provider
 	// processes Terraform started for the command; nil when not measured.
 	PeakRSSBytes *int64 `json:"peak_rss_bytes"`
 	// ProviderProcesses is how many provider processes Terraform started.
 	ProviderProcesses int `json:"provider_processes"`
+	// FrameworkFloorPeakRSSBytes and FrameworkFloorProviderProcesses are the
+	// same for the framework floor.
+	FrameworkFloorPeakRSSBytes      *int64 `json:"framework_floor_peak_rss_bytes"`
+	FrameworkFloorProviderProcesses int    `json:"framework_floor_provider_processes"`
 
 	// Ratio is Seconds / (TerraformFloorSeconds + ServerFloorSeconds).
 	Ratio float64 `json:"ratio"`
@@ -98,10 +113,18 @@ type Row struct {
 	ProtocolRatio float64 `json:"protocol_ratio"`
 	// RequestRatio is Requests / MinRequests; nil when Requests is.
 	RequestRatio *float64 `json:"request_ratio"`
+	// ProviderCPURatio is ProviderCPUSeconds /
+	// FrameworkFloorProviderCPUSeconds, the provider CPU time per key of
+	// ours over the framework floor's; nil when either was not measured.
+	ProviderCPURatio *float64 `json:"provider_cpu_ratio"`
 	// MsPerKey and the floors' per-key costs, in milliseconds per key.
 	MsPerKey               float64 `json:"ms_per_key"`
 	TerraformFloorMsPerKey float64 `json:"terraform_floor_ms_per_key"`
 	ServerFloorMsPerKey    float64 `json:"server_floor_ms_per_key"`
+	// ProviderCPUMsPerKey and FrameworkFloorProviderCPUMsPerKey are the
+	// provider processes' CPU time per key, ours and the framework floor's.
+	ProviderCPUMsPerKey               float64 `json:"provider_cpu_ms_per_key"`
+	FrameworkFloorProviderCPUMsPerKey float64 `json:"framework_floor_provider_cpu_ms_per_key"`
 }
 
 // Finish returns r with the derived figures computed from the measured ones.
@@ -117,10 +140,17 @@ func (r Row) Finish() Row {
 		q := float64(*r.Requests) / float64(r.MinRequests)
 		r.RequestRatio = &q
 	}
+	r.ProviderCPURatio = nil
+	if r.ProviderProcesses > 0 && r.FrameworkFloorProviderProcesses > 0 && r.FrameworkFloorProviderCPUSeconds > 0 {
+		q := r.ProviderCPUSeconds / r.FrameworkFloorProviderCPUSeconds
+		r.ProviderCPURatio = &q
+	}
 	if r.N > 0 {
 		r.MsPerKey = 1000 * r.Seconds / float64(r.N)
 		r.TerraformFloorMsPerKey = 1000 * r.TerraformFloorSeconds / float64(r.N)
 		r.ServerFloorMsPerKey = 1000 * r.ServerFloorSeconds / float64(r.N)
+		r.ProviderCPUMsPerKey = 1000 * r.ProviderCPUSeconds / float64(r.N)
+		r.FrameworkFloorProviderCPUMsPerKey = 1000 * r.FrameworkFloorProviderCPUSeconds / float64(r.N)
 	}
 	return r
 }
@@ -133,11 +163,14 @@ var (
 	floorPerKey = func(r Row) float64 { return r.TerraformFloorMsPerKey }
 	// providerCPUPerKey is the provider processes' CPU time per key.
 	providerCPUPerKey = func(r Row) float64 { return r.ProviderCPUSeconds / float64(r.N) }
+	// frameworkCPUPerKey is the framework floor's provider CPU time per key.
+	frameworkCPUPerKey = func(r Row) float64 { return r.FrameworkFloorProviderCPUSeconds / float64(r.N) }
 )
 
 // Growth is, per phase, a per-key cost at the largest N divided by the one
 // at the smallest N. At most about 1 means the phase grows at most linearly
-// in N (fixed costs make it fall below 1).
+// in N (fixed costs make it fall below 1). A phase whose cost at either N
+// is 0 (not measured) has no growth.
 func Growth(rows []Row, perKey func(Row) float64) map[Phase]float64 {
 	first, last := map[Phase]Row{}, map[Phase]Row{}
 	for _, r := range rows {
@@ -150,7 +183,7 @@ func Growth(rows []Row, perKey func(Row) float64) map[Phase]float64 {
 	}
 	out := map[Phase]float64{}
 	for p, f := range first {
-		if l := last[p]; l.N > f.N && perKey(f) > 0 {
+		if l := last[p]; l.N > f.N && perKey(f) > 0 && perKey(l) > 0 {
 			out[p] = perKey(l) / perKey(f)
 		}
 	}
@@ -209,33 +242,52 @@ func (r *Report) WriteJSON(dir string) (string, error) {
 	return file, os.WriteFile(file, append(b, '\n'), 0o600)
 }
 
-// WriteTable prints the rows as an aligned table, followed by the per-key
-// growth of each phase.
+// WriteTable prints the rows as an aligned table, followed by the provider
+// CPU time per key of ours against the framework floor's and by the
+// per-key growth of each phase.
 func WriteTable(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\tproto floor s\tproto ratio\trequests\tmin\treq ratio\tms/key\t"+
-		"CPU s\tprov CPU s\ttf floor CPU s\tproto floor CPU s\tpeak RSS MiB\t")
+	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\tproto floor s\tproto ratio\tfw floor s\t"+
+		"requests\tmin\treq ratio\tms/key\t"+
+		"CPU s\tprov CPU s\ttf floor CPU s\tproto floor CPU s\tfw floor CPU s\tfw floor prov CPU s\tpeak RSS MiB\tfw floor RSS MiB\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t\n",
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.2f\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n",
 			r.N, r.Phase, r.Seconds, r.TerraformFloorSeconds, r.ServerFloorSeconds, r.Ratio,
-			r.ProtocolFloorSeconds, r.ProtocolRatio,
+			r.ProtocolFloorSeconds, r.ProtocolRatio, r.FrameworkFloorSeconds,
 			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), r.MsPerKey,
-			r.CPUSeconds, r.ProviderCPUSeconds, r.TerraformFloorCPUSeconds, r.ProtocolFloorCPUSeconds, mibOrNA(r.PeakRSSBytes))
+			r.CPUSeconds, r.ProviderCPUSeconds, r.TerraformFloorCPUSeconds, r.ProtocolFloorCPUSeconds,
+			r.FrameworkFloorCPUSeconds, r.FrameworkFloorProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), mibOrNA(r.FrameworkFloorPeakRSSBytes))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	ours, floor, cpu := Growth(rows, oursPerKey), Growth(rows, floorPerKey), Growth(rows, providerCPUPerKey)
+	if len(rows) > 0 {
+		fmt.Fprintln(w, "\nprovider CPU per key: ours / framework floor")
+		for _, r := range rows {
+			fmt.Fprintf(w, "  N=%-6d %-7s %s\n", r.N, r.Phase, providerCPURatio(r))
+		}
+	}
+	ours, floor, cpu, fw := Growth(rows, oursPerKey), Growth(rows, floorPerKey), Growth(rows, providerCPUPerKey), Growth(rows, frameworkCPUPerKey)
 	if len(ours) == 0 {
 		return nil
 	}
 	fmt.Fprintln(w, "\nper-key cost at the largest N / at the smallest N (≤ 1: at most linear):")
 	for _, p := range Phases {
 		if g, ok := ours[p]; ok {
-			fmt.Fprintf(w, "  %-7s ours %.2f, terraform floor %s, provider CPU %s\n", p, g, growthOrNA(floor, p), growthOrNA(cpu, p))
+			fmt.Fprintf(w, "  %-7s ours %.2f, terraform floor %s, provider CPU %s, framework floor provider CPU %s\n",
+				p, g, growthOrNA(floor, p), growthOrNA(cpu, p), growthOrNA(fw, p))
 		}
 	}
 	return nil
+}
+
+// providerCPURatio describes a row's ProviderCPURatio with the per-key
+// figures it is made of.
+func providerCPURatio(r Row) string {
+	if r.ProviderCPURatio == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f ms / %.3f ms = %.2f", r.ProviderCPUMsPerKey, r.FrameworkFloorProviderCPUMsPerKey, *r.ProviderCPURatio)
 }
 
 func growthOrNA(g map[Phase]float64, p Phase) string {

@@ -31,13 +31,20 @@ func TestRowFinish(t *testing.T) {
 	r := Row{
 		N: 500, Phase: PhaseUpdate, Seconds: 6, TerraformFloorSeconds: 4, ServerFloorSeconds: 1,
 		Requests: intp(1010), MinRequests: 505,
+		ProviderCPUSeconds: 1.5, ProviderProcesses: 2, FrameworkFloorProviderCPUSeconds: 1, FrameworkFloorProviderProcesses: 2,
 	}.Finish()
+	if r.ProviderCPURatio == nil {
+		t.Fatal("no provider CPU ratio with both provider CPU times measured")
+	}
 	for name, c := range map[string]struct{ got, want float64 }{
-		"ratio":                      {r.Ratio, 1.2},
-		"request ratio":              {*r.RequestRatio, 2},
-		"ms per key":                 {r.MsPerKey, 12},
-		"terraform floor ms per key": {r.TerraformFloorMsPerKey, 8},
-		"server floor ms per key":    {r.ServerFloorMsPerKey, 2},
+		"ratio":                                   {r.Ratio, 1.2},
+		"request ratio":                           {*r.RequestRatio, 2},
+		"ms per key":                              {r.MsPerKey, 12},
+		"terraform floor ms per key":              {r.TerraformFloorMsPerKey, 8},
+		"server floor ms per key":                 {r.ServerFloorMsPerKey, 2},
+		"provider CPU ratio":                      {*r.ProviderCPURatio, 1.5},
+		"provider CPU ms per key":                 {r.ProviderCPUMsPerKey, 3},
+		"framework floor provider CPU ms per key": {r.FrameworkFloorProviderCPUMsPerKey, 2},
 	} {
 		if math.Abs(c.got-c.want) > 1e-9 {
 			t.Errorf("%s = %v, want %v", name, c.got, c.want)
@@ -50,11 +57,20 @@ func TestRowFinish(t *testing.T) {
 	if r.RequestRatio != nil {
 		t.Errorf("request ratio = %v without a request count, want nil", *r.RequestRatio)
 	}
+	// Nor a provider CPU ratio without both provider CPU times.
+	if r.ProviderCPURatio != nil {
+		t.Errorf("provider CPU ratio = %v without provider CPU times, want nil", *r.ProviderCPURatio)
+	}
+	if q := (Row{N: 1, ProviderCPUSeconds: 1, ProviderProcesses: 1}).Finish().ProviderCPURatio; q != nil {
+		t.Errorf("provider CPU ratio = %v without the framework floor's, want nil", *q)
+	}
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"requests":null`, `"request_ratio":null`, `"peak_rss_bytes":null`, `"ratio":1`} {
+	for _, want := range []string{`"requests":null`, `"request_ratio":null`, `"peak_rss_bytes":null`, `"ratio":1`,
+		`"framework_floor_seconds":0`, `"framework_floor_provider_cpu_seconds":0`, `"framework_floor_peak_rss_bytes":null`,
+		`"provider_cpu_ratio":null`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON %s lacks %s", b, want)
 		}
@@ -91,14 +107,23 @@ func TestGrowth(t *testing.T) {
 	if c := Growth(rows, providerCPUPerKey)[PhaseCreate]; math.Abs(c-0.1) > 1e-9 {
 		t.Errorf("provider CPU growth of create = %v, want 0.1 (1 ms/key, then 10)", c)
 	}
+	if g := Growth(rows, frameworkCPUPerKey); len(g) != 0 {
+		t.Errorf("framework floor growth %v without a framework floor, want none", g)
+	}
+	rows[0].FrameworkFloorProviderCPUSeconds, rows[1].FrameworkFloorProviderCPUSeconds = 4, 0.5
+	if c := Growth(rows, frameworkCPUPerKey)[PhaseCreate]; math.Abs(c-0.4) > 1e-9 {
+		t.Errorf("framework floor provider CPU growth of create = %v, want 0.4 (5 ms/key, then 2)", c)
+	}
 }
 
 func TestWriteTable(t *testing.T) {
 	rows := []Row{
 		Row{N: 100, Phase: PhaseCreate, Seconds: 2.5, TerraformFloorSeconds: 2, ServerFloorSeconds: 0.5,
-			Requests: intp(100), ServerFloorRequests: intp(100), MinRequests: 100, PeakRSSBytes: int64p(40 << 20)}.Finish(),
+			Requests: intp(100), ServerFloorRequests: intp(100), MinRequests: 100, PeakRSSBytes: int64p(40 << 20),
+			ProviderCPUSeconds: 0.3, ProviderProcesses: 3, FrameworkFloorSeconds: 2.25, FrameworkFloorCPUSeconds: 1.4,
+			FrameworkFloorProviderCPUSeconds: 0.2, FrameworkFloorProviderProcesses: 3, FrameworkFloorPeakRSSBytes: int64p(30 << 20)}.Finish(),
 		Row{N: 500, Phase: PhaseCreate, Seconds: 10, TerraformFloorSeconds: 8, ServerFloorSeconds: 1,
-			MinRequests: 500}.Finish(),
+			MinRequests: 500, ProviderCPUSeconds: 1.2, ProviderProcesses: 3}.Finish(),
 	}
 	var buf bytes.Buffer
 	if err := WriteTable(&buf, rows); err != nil {
@@ -109,8 +134,9 @@ func TestWriteTable(t *testing.T) {
 		t.Fatalf("table too short:\n%s", buf.String())
 	}
 	for i, want := range [][]string{
-		{"N", "phase", "ours s", "ratio", "req ratio", "ms/key", "prov CPU s", "peak RSS MiB"},
-		{"100", "create", "2.50", "1.00", "100", "25.00", "40.0"},
+		{"N", "phase", "ours s", "ratio", "fw floor s", "req ratio", "ms/key", "prov CPU s", "fw floor CPU s", "fw floor prov CPU s",
+			"peak RSS MiB", "fw floor RSS MiB"},
+		{"100", "create", "2.50", "1.00", "2.25", "100", "25.00", "0.30", "1.4", "0.20", "40.0", "30.0"},
 		{"500", "create", "10.00", "1.11", "n/a", "20.00"},
 	} {
 		for _, w := range want {
@@ -119,12 +145,22 @@ func TestWriteTable(t *testing.T) {
 			}
 		}
 	}
-	// Row 2 has no request count and no memory figure.
-	if strings.Count(lines[2], "n/a") != 3 {
-		t.Errorf("line 2 %q: want n/a for requests, request ratio and peak RSS", lines[2])
+	// Row 2 has no request count and no memory figures.
+	if strings.Count(lines[2], "n/a") != 4 {
+		t.Errorf("line 2 %q: want n/a for requests, request ratio and both peak RSS", lines[2])
 	}
-	if !strings.Contains(buf.String(), "create  ours 0.80, terraform floor 0.80, provider CPU n/a") {
-		t.Errorf("growth line missing or wrong (20/25 ms per key = 0.80):\n%s", buf.String())
+	for _, want := range []string{
+		"provider CPU per key: ours / framework floor\n",
+		"  N=100    create  3.000 ms / 2.000 ms = 1.50\n",
+		"  N=500    create  n/a\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, buf.String())
+		}
+	}
+	if !strings.Contains(buf.String(), "create  ours 0.80, terraform floor 0.80, provider CPU 0.80, framework floor provider CPU n/a\n") {
+		t.Errorf("growth line missing or wrong (20/25 ms per key = 0.80, 2.4/3 ms of provider CPU per key = 0.80, "+
+			"no framework floor at the largest N):\n%s", buf.String())
 	}
 }
 
@@ -153,9 +189,13 @@ func TestKeepBest(t *testing.T) {
 	rss := func(v int64) *int64 { return &v }
 	reqs := func(v int) *int { return &v }
 	first := Row{Seconds: 10, CPUSeconds: 9, Requests: reqs(100), ProviderCPUSeconds: 3, PeakRSSBytes: rss(50),
-		TerraformFloorSeconds: 4, TerraformFloorCPUSeconds: 4, ProtocolFloorSeconds: 5, ServerFloorSeconds: 1}
+		TerraformFloorSeconds: 4, TerraformFloorCPUSeconds: 4, ProtocolFloorSeconds: 5, ServerFloorSeconds: 1,
+		FrameworkFloorSeconds: 7, FrameworkFloorCPUSeconds: 5, FrameworkFloorProviderCPUSeconds: 2, FrameworkFloorProviderProcesses: 3,
+		FrameworkFloorPeakRSSBytes: rss(20)}
 	second := Row{Seconds: 8, CPUSeconds: 7, Requests: reqs(101), ProviderCPUSeconds: 2, PeakRSSBytes: rss(40),
-		TerraformFloorSeconds: 6, TerraformFloorCPUSeconds: 6, ProtocolFloorSeconds: 3, ProtocolFloorCPUSeconds: 3, ServerFloorSeconds: 2}
+		TerraformFloorSeconds: 6, TerraformFloorCPUSeconds: 6, ProtocolFloorSeconds: 3, ProtocolFloorCPUSeconds: 3, ServerFloorSeconds: 2,
+		FrameworkFloorSeconds: 6, FrameworkFloorCPUSeconds: 4, FrameworkFloorProviderCPUSeconds: 1.5, FrameworkFloorProviderProcesses: 2,
+		FrameworkFloorPeakRSSBytes: rss(30)}
 	got := keepBest(first, second)
 	if got.Seconds != 8 || got.CPUSeconds != 7 || *got.Requests != 101 || got.ProviderCPUSeconds != 2 {
 		t.Errorf("ours: %+v, want the second repetition's", got)
@@ -168,5 +208,19 @@ func TestKeepBest(t *testing.T) {
 	}
 	if got.ProtocolFloorSeconds != 3 || got.ProtocolFloorCPUSeconds != 3 || got.ServerFloorSeconds != 1 {
 		t.Errorf("protocol floor %v, server floor %v: want 3 and 1", got.ProtocolFloorSeconds, got.ServerFloorSeconds)
+	}
+	if got.FrameworkFloorSeconds != 6 || got.FrameworkFloorCPUSeconds != 4 || got.FrameworkFloorProviderCPUSeconds != 1.5 ||
+		got.FrameworkFloorProviderProcesses != 2 {
+		t.Errorf("framework floor %v s, CPU %v, provider CPU %v in %d processes: want the second's (6, 4, 1.5, 2)",
+			got.FrameworkFloorSeconds, got.FrameworkFloorCPUSeconds, got.FrameworkFloorProviderCPUSeconds, got.FrameworkFloorProviderProcesses)
+	}
+	if *got.FrameworkFloorPeakRSSBytes != 30 {
+		t.Errorf("framework floor peak RSS %d, want the largest (30)", *got.FrameworkFloorPeakRSSBytes)
+	}
+	// The first repetition's framework floor is measured when the second's
+	// is not (a failed read of the usage records leaves it nil).
+	second.FrameworkFloorPeakRSSBytes = nil
+	if got := keepBest(first, second); *got.FrameworkFloorPeakRSSBytes != 20 {
+		t.Errorf("framework floor peak RSS %d, want the only one measured (20)", *got.FrameworkFloorPeakRSSBytes)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,8 +30,9 @@ const (
 // configuration's dev_overrides point at a folder whose
 // terraform-provider-bifrost is the benchmark's own executable. Started that
 // way (envWrapProvider set), it runs the real provider as its child with the
-// same arguments, standard streams and environment, so the go-plugin
-// handshake and gRPC traffic go straight between Terraform and the provider.
+// same arguments, standard streams and environment (but the wrapper's own
+// variables: see childEnv), so the go-plugin handshake and gRPC traffic go
+// straight between Terraform and the provider.
 // When the child exits, the wrapper writes the child's ru_maxrss (the
 // kernel's RSS high-water mark of that process, from wait4) and its CPU
 // time to a file in envWrapUsageDir. Unlike polling /proc/<pid>/status,
@@ -49,6 +51,7 @@ func runWrapper(binary, usageDir string, args []string) int {
 	signal.Ignore(os.Interrupt)
 	cmd := exec.Command(binary, args...) //nolint:gosec // the provider binary the benchmark built
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = childEnv(os.Environ())
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "bifrost-bench wrapper:", err)
@@ -73,6 +76,19 @@ func runWrapper(binary, usageDir string, args []string) int {
 	default:
 		return 1
 	}
+}
+
+// childEnv is the environment of the wrapper's child: environ without the
+// wrapper's variables. The child may be this executable (serving the
+// framework floor), which would otherwise start a wrapper again.
+func childEnv(environ []string) []string {
+	env := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if name, _, _ := strings.Cut(kv, "="); name != envWrapProvider && name != envWrapUsageDir {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // procUsage is what the wrapper records of one provider process.

@@ -1,8 +1,13 @@
 // Command bifrost-bench is the benchmark behind `make bench`: it measures
 // Terraform's create, plan, update and destroy of N bifrost_provider_key
 // resources against the Bifrost emulator (or a real Bifrost when
-// BIFROST_ENDPOINT is set), compares them with Terraform's and the server's
-// floors, prints a table and writes the figures to a JSON file.
+// BIFROST_ENDPOINT is set), compares them with four floors measured in the
+// same run (the terraform floor: terraform_data resources of the key's
+// shape; the server floor: the minimal requests made directly with the
+// client; the protocol floor: a raw plugin-protocol provider of the same
+// schema that does nothing; the framework floor: a terraform-plugin-framework
+// provider of the same schema that does nothing, whose provider CPU time is
+// the target of ours), prints a table and writes the figures to a JSON file.
 //
 // Usage (from the repository):
 //
@@ -28,13 +33,19 @@ import (
 
 func main() {
 	// Terraform starts this executable as the null provider of the
-	// protocol floor, or as the provider wrapper, which measures the
-	// provider's peak memory.
+	// protocol floor, or as the provider wrapper, which measures the peak
+	// memory and CPU time of its child: our provider, or this executable
+	// again, without the wrapper's variables, serving the framework floor.
+	// The order matters: the wrapper's variables are set on every Terraform
+	// command.
 	if bench.ServeNullProviderIfAsked() {
 		return
 	}
 	if code, wrapped := bench.RunWrapperIfAsked(); wrapped {
 		os.Exit(code)
+	}
+	if bench.ServeFrameworkFloorIfAsked() {
+		return
 	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bifrost-bench:", err)
@@ -60,7 +71,13 @@ func run() error {
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: bifrost-bench [flags]\n\n"+
 			"Benchmarks the provider against the emulator, or against the Bifrost at BIFROST_ENDPOINT when set\n"+
-			"(credentials from BIFROST_USERNAME/BIFROST_PASSWORD, BIFROST_TOKEN, BIFROST_SETUP_TOKEN).\n\n")
+			"(credentials from BIFROST_USERNAME/BIFROST_PASSWORD, BIFROST_TOKEN, BIFROST_SETUP_TOKEN),\n"+
+			"next to four floors measured in the same run:\n"+
+			"  terraform floor  the same phases over terraform_data resources of the key's shape (Terraform's own cost)\n"+
+			"  server floor     the phases' minimal requests made directly with the client (the server's cost)\n"+
+			"  protocol floor   the keys served by a raw plugin-protocol provider of the same schema that does nothing\n"+
+			"  framework floor  the keys served by a terraform-plugin-framework provider of the same schema, without\n"+
+			"                   validators, plan modifiers or defaults, that does nothing (the target of the provider CPU)\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -110,6 +127,7 @@ func run() error {
 			"wall times and ratios are inflated; the CPU columns are not.\n", load(rep.LoadStart), load(rep.LoadEnd), rep.CPUs)
 	}
 	fmt.Printf("\nratio = ours / (terraform floor + server floor); proto ratio = ours / (protocol floor + server floor);\n"+
+		"fw floor = framework floor; prov CPU = our provider processes' CPU time, fw floor prov CPU = the framework floor's;\n"+
 		"req ratio = requests / min; results: %s\n", file)
 	return nil
 }
