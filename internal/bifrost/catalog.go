@@ -1,6 +1,7 @@
 package bifrost
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 )
@@ -24,6 +25,10 @@ var valueOptional = map[string]bool{
 // IsStandardProvider reports whether name is one of Bifrost's built-in
 // provider types (any other name is a custom provider).
 func IsStandardProvider(name string) bool { return standardProviders[name] }
+
+// ValueOptionalTypes lists, sorted, the provider types whose keys may have
+// an empty value.
+func ValueOptionalTypes() []string { return slices.Sorted(maps.Keys(valueOptional)) }
 
 // ValueMayBeEmpty reports whether keys of a provider type may have no value.
 func ValueMayBeEmpty(providerType string) bool { return valueOptional[providerType] }

@@ -32,7 +32,7 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	}
 	s := req.ConfigValue.ValueString()
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base URL",
 			fmt.Sprintf("%q is not a URL Bifrost can call: expected %s.", s, v.Description(ctx)))
 	}
@@ -150,7 +150,8 @@ func validateCustom(name types.String, m customModel, hasCustom bool, diags *dia
 	}
 	n := name.ValueString()
 	if !hasCustom {
-		if !bifrost.IsStandardProvider(n) {
+		// A malformed name already has its error (providerNameValidator).
+		if !bifrost.IsStandardProvider(n) && bifrost.ProviderNamePattern.MatchString(n) {
 			diags.AddAttributeWarning(path.Root("name"), "Not a built-in provider type",
 				fmt.Sprintf("%q is not one of the built-in provider types this provider knows, and has no custom_provider_config. "+
 					"Bifrost accepts the name, but can only call an upstream for a built-in type or a custom provider: "+

@@ -483,15 +483,17 @@ func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateR
 }
 
 // parseImportID splits "<provider>/<key_id>" or "<provider>/name=<name>".
+// The provider must be a provider name and the id must not hold a "/", so
+// that a mistyped ID is refused here rather than read as a missing key.
 func parseImportID(s string) (provider, id, name string, ok bool) {
 	provider, rest, found := strings.Cut(s, "/")
-	if !found || provider == "" || rest == "" {
+	if !found || !bifrost.ProviderNamePattern.MatchString(provider) || rest == "" {
 		return "", "", "", false
 	}
 	if n, isName := strings.CutPrefix(rest, "name="); isName {
 		return provider, "", n, n != ""
 	}
-	return provider, rest, "", true
+	return provider, rest, "", !strings.Contains(rest, "/")
 }
 
 // setIdentity sets the resource identity, when Terraform supports it.

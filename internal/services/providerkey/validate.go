@@ -249,7 +249,7 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if m.Value.ValueString() == "" && m.ValueWO.ValueString() == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing key value",
 			fmt.Sprintf("%s keys need a value: set value (or value_wo with value_wo_version) to the API key or to an env.NAME reference. "+
-				"Only azure, bedrock, vertex, vllm, ollama and sgl keys may have an empty value.", provider))
+				"Only %s keys may have an empty value.", provider, strings.Join(bifrost.ValueOptionalTypes(), ", ")))
 	}
 }
 
