@@ -81,8 +81,7 @@ func (v secretRefValidator) ValidateString(ctx context.Context, req validator.St
 // conflictsWithRoot is stringvalidator.ConflictsWith(path.MatchRoot(other)),
 // with the same diagnostic, for a top-level attribute: it reads the other
 // attribute from the raw configuration instead of matching a path
-// expression against the whole configuration, which made up a fifth of the
-// validation of every key.
+// expression against every attribute of the configuration.
 type conflictsWithRoot struct{ other string }
 
 func (v conflictsWithRoot) Description(context.Context) string {
