@@ -44,12 +44,8 @@ write_dev_overrides "$tmp/dev.tfrc" "$tmp/bin"
 
 say "Terraform: $(terraform_version)"
 
-say "Building the provider into $tmp/bin"
-build_provider "$tmp/bin"
-
-say "Building the Bifrost emulator"
-(cd "$root" && go build -o "$tmp/bin/bifrost-emulator" ./internal/emulator/cmd/bifrost-emulator) ||
-	die "cannot build the emulator (go build ./internal/emulator/cmd/bifrost-emulator)"
+say "Building the provider and the Bifrost emulator into $tmp/bin"
+build_provider "$tmp/bin" ./internal/emulator/cmd/bifrost-emulator
 
 say "Starting the emulator on a free loopback port"
 "$tmp/bin/bifrost-emulator" -addr 127.0.0.1:0 \

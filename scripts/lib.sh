@@ -22,12 +22,17 @@ repo_root() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd
 }
 
-# build_provider DIR builds the provider binary into DIR.
+# build_provider DIR [PACKAGE...] builds the provider binary, and the
+# commands PACKAGE... (e.g. ./internal/emulator/cmd/bifrost-emulator), into
+# DIR in one go build with the same flags, so that the packages they share
+# are compiled once.
 build_provider() {
 	local dir=$1
+	shift
 	mkdir -p "$dir"
-	(cd "$(repo_root)" && go build -trimpath -ldflags "-X main.version=${VERSION:-dev}" -o "$dir/terraform-provider-bifrost" .) ||
-		die "cannot build the provider (go build .)"
+	(cd "$(repo_root)" && go build -trimpath -ldflags "-X main.version=${VERSION:-dev}" -o "$dir/" . "$@") ||
+		die "cannot build the provider (go build . $*)"
+	[ -x "$dir/terraform-provider-bifrost" ] || die "go build did not write $dir/terraform-provider-bifrost"
 }
 
 # write_dev_overrides FILE DIR writes a Terraform CLI configuration that

@@ -8,12 +8,11 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +28,15 @@ const (
 	DefaultMaxRetries     = 5
 	defaultRetryWaitMin   = 200 * time.Millisecond
 	defaultRetryWaitMax   = 5 * time.Second
+	// defaultLockRetryWaitMin and defaultLockRetryWaitMax bound the backoff
+	// after a lock answer: short at first, since a lock is usually released
+	// within one other write, and capped low, since such writes are retried
+	// until the deadline rather than a fixed number of times.
+	defaultLockRetryWaitMin = 50 * time.Millisecond
+	defaultLockRetryWaitMax = 2 * time.Second
+	// DefaultLockRetryTimeout bounds the retries of lock answers when the
+	// context carries no deadline, so that nothing retries forever.
+	DefaultLockRetryTimeout = 10 * time.Minute
 	// maxRetryAfter caps how long a Retry-After header can make us wait.
 	maxRetryAfter = 60 * time.Second
 )
@@ -50,19 +58,38 @@ type Config struct {
 	// RequestTimeout bounds one attempt of one request.
 	RequestTimeout time.Duration
 	// MaxRetries is how many times a request that failed in a retryable way
-	// is sent again.
+	// (429, 503, and for requests safe to repeat 502, 504 and connection
+	// errors) is sent again. Lock answers do not count against it: they are
+	// retried until the context's deadline.
 	MaxRetries int
 	// RetryWaitMin and RetryWaitMax bound the backoff between attempts.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// LockRetryWaitMin and LockRetryWaitMax bound the backoff after a lock
+	// answer (the config store refused the write under concurrent writers).
+	LockRetryWaitMin, LockRetryWaitMax time.Duration
+	// LockRetryTimeout bounds the retries of lock answers of a request whose
+	// context has no deadline (DefaultLockRetryTimeout if zero). With a
+	// deadline, lock answers are retried until the deadline.
+	LockRetryTimeout time.Duration
+	// InitialWritesInFlight and MaxWritesInFlight set where the adaptive
+	// limit on concurrent writes starts and how high it can grow
+	// (DefaultInitialWritesInFlight and DefaultMaxWritesInFlight if zero).
+	InitialWritesInFlight, MaxWritesInFlight int
 	// UserAgent is sent as User-Agent.
 	UserAgent string
 }
 
 // Client talks to one Bifrost server. It is safe for concurrent use.
+//
+// Every write (any method but GET, HEAD and OPTIONS) of every resource
+// using the Client takes a slot of one adaptive write limiter for each
+// attempt, so the writes in flight to the server follow what it sustains;
+// reads are not limited.
 type Client struct {
 	base    *url.URL
 	cfg     Config
-	http    *retryablehttp.Client
+	http    *http.Client
+	writes  *writeLimiter
 	authHdr string
 	lists   keyLists
 	version serverVersion
@@ -89,36 +116,37 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryWaitMax <= 0 {
 		cfg.RetryWaitMax = defaultRetryWaitMax
 	}
+	if cfg.LockRetryWaitMin <= 0 {
+		cfg.LockRetryWaitMin = defaultLockRetryWaitMin
+	}
+	if cfg.LockRetryWaitMax <= 0 {
+		cfg.LockRetryWaitMax = defaultLockRetryWaitMax
+	}
+	if cfg.LockRetryTimeout <= 0 {
+		cfg.LockRetryTimeout = DefaultLockRetryTimeout
+	}
+	if cfg.InitialWritesInFlight <= 0 {
+		cfg.InitialWritesInFlight = DefaultInitialWritesInFlight
+	}
+	if cfg.MaxWritesInFlight <= 0 {
+		cfg.MaxWritesInFlight = DefaultMaxWritesInFlight
+	}
 	transport := cleanhttp.DefaultPooledTransport()
 	transport.MaxIdleConnsPerHost = 64
 	if cfg.TLSConfig != nil {
 		transport.TLSClientConfig = cfg.TLSConfig
 	}
-	c := &Client{base: base, cfg: cfg}
+	c := &Client{
+		base:   base,
+		cfg:    cfg,
+		http:   &http.Client{Transport: transport, Timeout: cfg.RequestTimeout},
+		writes: newWriteLimiter(cfg.InitialWritesInFlight, cfg.MaxWritesInFlight),
+	}
 	switch {
 	case cfg.Token != "":
 		c.authHdr = "Bearer " + cfg.Token
 	case cfg.Username != "" || cfg.Password != "":
 		c.authHdr = "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.Username+":"+cfg.Password))
-	}
-	c.http = &retryablehttp.Client{
-		HTTPClient:   &http.Client{Transport: transport, Timeout: cfg.RequestTimeout},
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-			if st := stateOf(req.Context()); st != nil {
-				st.attempts = attempt + 1
-			}
-			if attempt > 0 {
-				tflog.Debug(req.Context(), "Retrying Bifrost request", map[string]any{
-					"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
-				})
-			}
-		},
 	}
 	return c, nil
 }
@@ -149,22 +177,8 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	return v, err
 }
 
-// requestState travels with one logical request through its attempts.
-type requestState struct {
-	method    string
-	retrySafe bool
-	attempts  int
-	secrets   []string
-}
-
-type stateKey struct{}
 type secretsKey struct{}
 type retrySafeKey struct{}
-
-func stateOf(ctx context.Context) *requestState {
-	st, _ := ctx.Value(stateKey{}).(*requestState)
-	return st
-}
 
 // withRequestSecrets names literal secrets that must never reach a log line.
 func withRequestSecrets(ctx context.Context, secrets []string) context.Context {
@@ -177,13 +191,36 @@ func withRetrySafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retrySafeKey{}, true)
 }
 
+// answer is one response of the server, read whole.
+type answer struct {
+	status  int
+	header  http.Header
+	body    []byte
+	message string // Bifrost's error.message, or the body, unredacted
+}
+
+// do sends one logical request and retries it where that is known to be
+// safe. Only what is known not to have been applied, or is safe to apply
+// twice, is sent again:
+//   - a lock answer (500 "database is locked" or a PostgreSQL lock or
+//     serialization failure: the store refused the write, nothing was
+//     stored), for every method, until the context's deadline (or
+//     Config.LockRetryTimeout without one);
+//   - 429 and 503 (the server did not process the request), honouring
+//     Retry-After, at most Config.MaxRetries times;
+//   - 502, 504 and connection errors for requests safe to repeat only (GET,
+//     PUT, DELETE, and a POST that carries a client-chosen key id), at most
+//     Config.MaxRetries times.
+//
+// Any other answer, a plain 500 included, is final. An error after more than
+// one attempt names the attempts and the time spent, and wraps the last
+// *APIError when there was an answer.
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	st := &requestState{method: method, retrySafe: method != http.MethodPost}
+	retrySafe := method != http.MethodPost
 	if safe, _ := ctx.Value(retrySafeKey{}).(bool); safe {
-		st.retrySafe = true
+		retrySafe = true
 	}
-	st.secrets, _ = ctx.Value(secretsKey{}).([]string)
-	ctx = context.WithValue(ctx, stateKey{}, st)
+	secrets, _ := ctx.Value(secretsKey{}).([]string)
 
 	var body []byte
 	if in != nil {
@@ -192,9 +229,132 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			return fmt.Errorf("encoding %s %s: %w", method, path, err)
 		}
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.base.String()+path, body)
+
+	start := time.Now()
+	lockDeadline := start.Add(c.cfg.LockRetryTimeout)
+	lockLimit := fmt.Sprintf("the %s bound on retries of a locked write", c.cfg.LockRetryTimeout)
+	if d, ok := ctx.Deadline(); ok {
+		lockDeadline, lockLimit = d, "the operation's deadline"
+	}
+	tflog.Debug(ctx, "Bifrost request", map[string]any{
+		"method": method, "path": path, "body": redactBody(body, secrets),
+	})
+	var (
+		last    *APIError // the last answer, when it was not a 2xx
+		retries int       // retries counted against MaxRetries
+		locks   int       // lock answers so far
+	)
+	for attempt := 1; ; attempt++ {
+		a, err := c.send(ctx, method, path, body)
+		var wait time.Duration
+		switch {
+		case err != nil && ctx.Err() != nil:
+			var q *queueError
+			sent := attempt
+			if errors.As(err, &q) {
+				sent--
+			}
+			return c.deadlineError(method, path, start, sent, last, err)
+		case err != nil:
+			shouldRetry := false
+			if retrySafe {
+				shouldRetry, _ = retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+			}
+			if !shouldRetry || retries >= c.cfg.MaxRetries {
+				return fmt.Errorf("%s %s: %s (after %s in %s)", method, path, Redact(err.Error(), secrets...),
+					plural(attempt, "attempt"), roundDuration(time.Since(start)))
+			}
+			retries++
+			wait = backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, retries-1, 0, nil)
+			tflog.Debug(ctx, "Retrying Bifrost request", map[string]any{
+				"method": method, "path": path, "attempt": attempt + 1, "error": Redact(err.Error(), secrets...), "wait_ms": wait.Milliseconds(),
+			})
+		case a.status >= 200 && a.status <= 299:
+			tflog.Debug(ctx, "Bifrost response", map[string]any{
+				"method": method, "path": path, "status": a.status, "attempts": attempt,
+				"duration_ms": time.Since(start).Milliseconds(), "body": redactBody(a.body, secrets),
+			})
+			if out != nil {
+				if err := json.Unmarshal(a.body, out); err != nil {
+					return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
+				}
+			}
+			return nil
+		default:
+			last = &APIError{
+				Method: method, Path: path, StatusCode: a.status, Attempts: attempt,
+				Message: Redact(a.message, secrets...),
+			}
+			tflog.Debug(ctx, "Bifrost response", map[string]any{
+				"method": method, "path": path, "status": a.status, "attempts": attempt,
+				"duration_ms": time.Since(start).Milliseconds(), "body": redactBody(a.body, secrets),
+			})
+			switch {
+			case isLockAnswer(a.status, a.message):
+				wait = jittered(c.cfg.LockRetryWaitMin, c.cfg.LockRetryWaitMax, locks)
+				locks++
+				if time.Now().Add(wait).After(lockDeadline) {
+					return &retryError{last: last, elapsed: time.Since(start), reason: "the server's config store stayed locked by " +
+						"concurrent writes until " + lockLimit + "; raise the resource's timeouts block or lower Terraform's -parallelism"}
+				}
+			case a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable ||
+				(retrySafe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout)):
+				if retries >= c.cfg.MaxRetries {
+					if attempt == 1 {
+						return last
+					}
+					return &retryError{last: last, elapsed: time.Since(start),
+						reason: fmt.Sprintf("max_retries is %d", c.cfg.MaxRetries)}
+				}
+				wait = backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, retries, a.status, a.header)
+				retries++
+			default:
+				return last
+			}
+			tflog.Debug(ctx, "Retrying Bifrost request", map[string]any{
+				"method": method, "path": path, "attempt": attempt + 1, "status": a.status, "wait_ms": wait.Milliseconds(),
+			})
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return c.deadlineError(method, path, start, attempt, last, err)
+		}
+	}
+}
+
+// send makes one attempt. A write holds a slot of the write limiter from
+// before it is sent until its answer is read, and its outcome adapts the
+// limit.
+func (c *Client) send(ctx context.Context, method, path string, body []byte) (*answer, error) {
+	if isWrite(method) {
+		p, err := c.writes.acquire(ctx)
+		if err != nil {
+			return nil, &queueError{err: err}
+		}
+		outcome := writeNeutral
+		defer func() {
+			before, after := c.writes.release(p, outcome)
+			if before != after {
+				tflog.Debug(ctx, "Bifrost write limit changed", map[string]any{"from": before, "to": after})
+			}
+		}()
+		a, err := c.exchange(ctx, method, path, body)
+		if err == nil {
+			outcome = outcomeOf(a.status, a.message)
+		}
+		return a, err
+	}
+	return c.exchange(ctx, method, path, body)
+}
+
+// exchange sends one HTTP request and reads its answer whole.
+func (c *Client) exchange(ctx context.Context, method, path string, body []byte) (*answer, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base.String()+path, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -212,102 +372,57 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if c.cfg.SetupToken != "" {
 		req.Header.Set("X-Bifrost-Setup-Token", c.cfg.SetupToken)
 	}
-
-	start := time.Now()
-	tflog.Debug(ctx, "Bifrost request", map[string]any{
-		"method": method, "path": path, "body": redactBody(body, st.secrets),
-	})
 	resp, err := c.http.Do(req)
 	if err != nil {
-		if resp != nil {
-			_ = resp.Body.Close()
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("%s %s: no answer from Bifrost before the operation's deadline (%s, %d attempts): %w. "+
-				"Raise the resource's timeouts block or check the server", method, path, time.Since(start).Round(time.Millisecond), st.attempts, ctx.Err())
-		}
-		return fmt.Errorf("%s %s: %s (after %d attempts)", method, path, Redact(err.Error(), st.secrets...), st.attempts)
+		return nil, err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	respBody, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("%s %s: reading response: %w", method, path, err)
+		return nil, fmt.Errorf("reading the response: %w", err)
 	}
-	tflog.Debug(ctx, "Bifrost response", map[string]any{
-		"method": method, "path": path, "status": resp.StatusCode, "attempts": st.attempts,
-		"duration_ms": time.Since(start).Milliseconds(), "body": redactBody(respBody, st.secrets),
-	})
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &APIError{
-			Method: method, Path: path, StatusCode: resp.StatusCode, Attempts: st.attempts,
-			Message: Redact(errorMessage(respBody), st.secrets...),
-		}
+	a := &answer{status: resp.StatusCode, header: resp.Header, body: b}
+	if a.status < 200 || a.status > 299 {
+		a.message = errorMessage(b)
 	}
-	if out != nil {
-		if err := json.Unmarshal(respBody, out); err != nil {
-			return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
-		}
-	}
-	return nil
+	return a, nil
 }
 
-// checkRetry decides whether an attempt is sent again. Only what is known not
-// to have been applied, or is safe to apply twice, is retried:
-//   - 429 and 503 (the server did not process the request), honouring Retry-After;
-//   - 500 "database is locked" (SQLite refused the write; nothing was stored);
-//   - 502, 504 and connection errors for idempotent requests only (GET, PUT,
-//     DELETE, and a POST that carries a client-chosen key id).
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	st := stateOf(ctx)
-	safe := st != nil && st.retrySafe
-	if err != nil {
-		if !safe {
-			return false, nil
-		}
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true, nil
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return safe, nil
-	case http.StatusInternalServerError:
-		body, readErr := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		return readErr == nil && isDatabaseLocked(resp.StatusCode, errorMessage(body)), nil
-	}
-	return false, nil
+// queueError is a write that never left the client: its context ended while
+// it waited for a slot of the write limiter.
+type queueError struct{ err error }
+
+func (e *queueError) Error() string {
+	return "waiting for a free write slot (writes to this server are limited to what it sustains): " + e.err.Error()
 }
 
-// backoff waits as long as a Retry-After header asks (capped), otherwise an
-// exponentially growing, capped wait with jitter.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
-			return min(d, maxRetryAfter)
-		}
+func (e *queueError) Unwrap() error { return e.err }
+
+// deadlineError reports a request whose context ended after sent attempts.
+// When the server answered before, its last answer is kept.
+func (c *Client) deadlineError(method, path string, start time.Time, sent int, last *APIError, cause error) error {
+	elapsed := time.Since(start)
+	if last != nil {
+		last.Attempts = sent
+		return &retryError{last: last, elapsed: elapsed, reason: fmt.Sprintf(
+			"the operation's deadline came before a retry succeeded (%v); raise the resource's timeouts block", cause)}
 	}
-	wait := maxWait
-	if attempt < 30 {
-		wait = min(minWait<<attempt, maxWait)
+	if q := (*queueError)(nil); sent == 0 && errors.As(cause, &q) {
+		return fmt.Errorf("%s %s: the operation's deadline came before the write could be sent (%s): %w. "+
+			"Raise the resource's timeouts block or lower Terraform's -parallelism", method, path, roundDuration(elapsed), cause)
 	}
-	// Full jitter over the upper half keeps retries of parallel writers apart.
-	return wait/2 + rand.N(wait/2+1) //nolint:gosec // jitter, not a secret
+	return fmt.Errorf("%s %s: no answer from Bifrost before the operation's deadline (%s, %s): %w. "+
+		"Raise the resource's timeouts block or check the server", method, path, roundDuration(elapsed), plural(sent, "attempt"), cause)
 }
 
-func retryAfter(h string) (time.Duration, bool) {
-	if h == "" {
-		return 0, false
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
-	if secs, err := strconv.Atoi(h); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
 }

@@ -123,7 +123,7 @@ func (p *bifrostProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:            true,
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request that failed in a retryable way (429, 503, `database is locked`, and for idempotent requests 502/504 and connection errors) is sent again, with capped exponential backoff and jitter. Env: `" + EnvMaxRetries + "`. Default: `5`.",
+				MarkdownDescription: "How many times a request that failed in a retryable way (429, 503, and for idempotent requests 502/504 and connection errors) is sent again, with capped exponential backoff and jitter. Lock answers of Bifrost's config store (`database is locked`) are retried until the operation's timeout instead. Env: `" + EnvMaxRetries + "`. Default: `5`.",
 				Optional:            true,
 			},
 		},
