@@ -21,8 +21,13 @@
 // ours and the framework floor's.
 //
 // By default it runs against the in-process emulator with a fixed latency
-// per request; with an endpoint it runs against a real Bifrost, where
-// requests are not counted.
+// per request and, as a Bifrost on SQLite does, refusing writes with
+// "database is locked" the more often the more writes are in flight
+// (emulator.LoadLocks); it counts the requests, the writes and the lock
+// answers of each phase of ours and of the server floor. After each phase of
+// ours it checks that the server holds exactly the keys of Terraform's state
+// and configuration (see Check), and fails if it does not. With an endpoint
+// it runs against a real Bifrost, where requests are not counted.
 package bench
 
 import (
@@ -51,6 +56,10 @@ type Options struct {
 	Providers []string
 	// Latency is added by the emulator to every request.
 	Latency time.Duration
+	// Locks are the emulator's load-dependent "database is locked" answers;
+	// nil for none. Only the phases of ours and the server floor make
+	// requests: the other floors are measured without the server.
+	Locks *emulator.LoadLocks
 	// Parallelism is Terraform's -parallelism and the server floor's
 	// concurrency.
 	Parallelism int
@@ -104,8 +113,12 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		Backend: opts.Backend, Parallelism: opts.Parallelism, Repeat: max(opts.Repeat, 1), Providers: opts.Providers,
 		Terraform: s.tfVersion, Go: runtime.Version(), CPUs: runtime.NumCPU(), LoadStart: load,
 	}
+	rep.Locks = "off"
+	if opts.Locks != nil {
+		rep.Locks = opts.Locks.String()
+	}
 	if s.emu == nil {
-		rep.Target, rep.LatencyMS = opts.Endpoint, 0
+		rep.Target, rep.LatencyMS, rep.Locks = opts.Endpoint, 0, ""
 	}
 	// Key names are unique across a Bifrost server: make them unique to the run.
 	runID := strconv.FormatInt(time.Now().Unix(), 36)
@@ -174,7 +187,7 @@ func (s *session) setup(ctx context.Context) error {
 	}
 	endpoint := s.opts.Endpoint
 	if endpoint == "" {
-		if s.emu, err = emulator.Start(emulator.Options{Providers: s.opts.Providers}); err != nil {
+		if s.emu, err = emulator.Start(emulator.Options{Providers: s.opts.Providers, LoadLocks: s.opts.Locks}); err != nil {
 			return fmt.Errorf("starting the emulator: %w", err)
 		}
 		s.emu.SetLatency(s.opts.Latency)
@@ -314,6 +327,7 @@ func keepBest(best, r Row) Row {
 	if r.Seconds < best.Seconds {
 		best.Seconds, best.CPUSeconds, best.Requests = r.Seconds, r.CPUSeconds, r.Requests
 		best.ProviderCPUSeconds, best.ProviderProcesses = r.ProviderCPUSeconds, r.ProviderProcesses
+		best.Writes, best.LockAnswers, best.PeakWritesInFlight, best.Check = r.Writes, r.LockAnswers, r.PeakWritesInFlight, r.Check
 	}
 	if r.PeakRSSBytes != nil && (best.PeakRSSBytes == nil || *r.PeakRSSBytes > *best.PeakRSSBytes) {
 		best.PeakRSSBytes = r.PeakRSSBytes
@@ -334,12 +348,15 @@ func keepBest(best, r Row) Row {
 	}
 	if r.ServerFloorSeconds < best.ServerFloorSeconds {
 		best.ServerFloorSeconds, best.ServerFloorRequests = r.ServerFloorSeconds, r.ServerFloorRequests
+		best.ServerFloorWrites, best.ServerFloorLockAnswers = r.ServerFloorWrites, r.ServerFloorLockAnswers
 	}
 	return best
 }
 
-// measureOurs runs the phases with our provider, counting the requests and
-// recording the provider processes' CPU time and peak memory.
+// measureOurs runs the phases with our provider, counting the requests,
+// writes and lock answers, recording the provider processes' CPU time and
+// peak memory, and checking after each phase that the server holds what
+// Terraform thinks it does.
 func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, rows []Row) error {
 	for i, p := range Phases {
 		r := &rows[i]
@@ -347,19 +364,37 @@ func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, ro
 			return err
 		}
 		var run wrappedRun
-		wall, reqs, err := s.counted(func() (time.Duration, error) {
+		wall, t, err := s.counted(func() (time.Duration, error) {
 			var err error
 			run, err = s.runWrapped(ctx, ws, n, p, fmt.Sprintf("ours-%d-%d-%s", n, rep, p))
 			return run.wall, err
 		})
 		if err != nil {
+			// What the failed phase left on the server tells whether a
+			// write was lost or doubled.
+			if c, cerr := s.check(ctx, ws, p); cerr == nil {
+				err = fmt.Errorf("%w\nafter the failed %s: lock answers %s of the writes; server check %s (%+v)",
+					err, p, fractionOrNA(t.locked, t.writes), c.Summary(), c)
+			}
 			s.cleanupOurs(ctx, ws.dir, n)
 			return err
 		}
-		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), run.cpu.Seconds(), reqs
+		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), run.cpu.Seconds(), t.requests
+		r.Writes, r.LockAnswers, r.PeakWritesInFlight = t.writes, t.locked, t.peakWrites
 		r.ProviderCPUSeconds, r.ProviderProcesses, r.PeakRSSBytes = run.providerUsage()
-		s.logf("N=%d %-7s ours            %7.2fs  requests %s, CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
-			n, p, r.Seconds, intOrNA(r.Requests), r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
+		c, err := s.check(ctx, ws, p)
+		if err != nil {
+			return fmt.Errorf("checking the server after %s: %w", p, err)
+		}
+		r.Check = &c
+		s.logf("N=%d %-7s ours            %7.2fs  requests %s, lock answers %s of the writes (peak %s in flight), check %s, "+
+			"CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
+			n, p, r.Seconds, intOrNA(r.Requests), fractionOrNA(r.LockAnswers, r.Writes), intOrNA(r.PeakWritesInFlight), c.Summary(),
+			r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
+		if !c.OK() {
+			s.cleanupOurs(ctx, ws.dir, n)
+			return fmt.Errorf("after %s the server does not hold what Terraform thinks: %s (%+v); see %s", p, c.Summary(), c, ws.dir)
+		}
 	}
 	return nil
 }
@@ -453,33 +488,45 @@ func (s *session) measureFloor(ctx context.Context, ws *workspace, n int, label 
 // measureServer makes the phases' requests directly with the client.
 func (s *session) measureServer(ctx context.Context, floor *serverFloor, n int, rows []Row) error {
 	for i, p := range Phases {
-		wall, reqs, err := s.counted(func() (time.Duration, error) {
+		wall, t, err := s.counted(func() (time.Duration, error) {
 			start := time.Now()
 			err := floor.run(ctx, p, n)
 			return time.Since(start), err
 		})
 		if err != nil {
 			s.cleanupFloor(ctx, floor)
-			return fmt.Errorf("server floor, %s: %w", p, err)
+			return fmt.Errorf("server floor, %s: %w (lock answers %s of the writes)", p, err, fractionOrNA(t.locked, t.writes))
 		}
-		rows[i].ServerFloorSeconds, rows[i].ServerFloorRequests = wall.Seconds(), reqs
-		s.logf("N=%d %-7s server floor    %7.2fs  requests %s", n, p, wall.Seconds(), intOrNA(reqs))
+		r := &rows[i]
+		r.ServerFloorSeconds, r.ServerFloorRequests = wall.Seconds(), t.requests
+		r.ServerFloorWrites, r.ServerFloorLockAnswers = t.writes, t.locked
+		s.logf("N=%d %-7s server floor    %7.2fs  requests %s, lock answers %s of the writes (peak %s in flight)",
+			n, p, wall.Seconds(), intOrNA(t.requests), fractionOrNA(t.locked, t.writes), intOrNA(t.peakWrites))
 	}
 	return nil
 }
 
-// counted runs fn and counts the requests the emulator received meanwhile
-// (nil against a real server).
-func (s *session) counted(fn func() (time.Duration, error)) (time.Duration, *int, error) {
+// traffic is what the emulator counted during a command; every count is
+// nil against a real server.
+type traffic struct {
+	// requests, writes among them, and lock answers among those.
+	requests, writes, locked *int
+	// peakWrites is the most writes in flight at once.
+	peakWrites *int
+}
+
+// counted runs fn and counts the requests the emulator received meanwhile,
+// also when fn fails.
+func (s *session) counted(fn func() (time.Duration, error)) (time.Duration, traffic, error) {
 	if s.emu != nil {
 		s.emu.ResetRequests()
 	}
 	d, err := fn()
-	if err != nil || s.emu == nil {
-		return d, nil, err
+	if s.emu == nil {
+		return d, traffic{}, err
 	}
-	reqs := s.emu.Count("", "")
-	return d, &reqs, nil
+	reqs, st := s.emu.Count("", ""), s.emu.LockStats()
+	return d, traffic{requests: &reqs, writes: &st.Writes, locked: &st.Locked, peakWrites: &st.PeakInFlight}, err
 }
 
 // workspace is the folder of one Terraform configuration of n resources.

@@ -77,6 +77,24 @@ type Row struct {
 	// MinRequests is MinRequests of the phase.
 	MinRequests int `json:"min_requests"`
 
+	// Writes is how many of Requests were writes (POST, PUT, PATCH,
+	// DELETE), retries included; nil when not counted.
+	Writes *int `json:"writes"`
+	// LockAnswers is how many of the Writes the server answered with its
+	// 500 "database is locked" (the emulator does with its load-dependent
+	// locks on, see Options.Locks); nil when not counted.
+	LockAnswers *int `json:"lock_answers"`
+	// PeakWritesInFlight is the most writes the server had in flight at
+	// once during the command; nil when not counted.
+	PeakWritesInFlight *int `json:"peak_writes_in_flight"`
+	// ServerFloorWrites and ServerFloorLockAnswers are the same counts for
+	// the server floor.
+	ServerFloorWrites      *int `json:"server_floor_writes"`
+	ServerFloorLockAnswers *int `json:"server_floor_lock_answers"`
+	// Check is what the server held after the phase of ours, compared with
+	// Terraform's state and configuration; nil when not checked.
+	Check *Check `json:"check"`
+
 	// CPUSeconds is the CPU time of the Terraform command with our
 	// provider: Terraform's and its provider processes' together.
 	CPUSeconds float64 `json:"cpu_seconds"`
@@ -113,6 +131,10 @@ type Row struct {
 	ProtocolRatio float64 `json:"protocol_ratio"`
 	// RequestRatio is Requests / MinRequests; nil when Requests is.
 	RequestRatio *float64 `json:"request_ratio"`
+	// LockShare is LockAnswers / Writes, and ServerFloorLockShare the same
+	// for the server floor; nil without writes.
+	LockShare            *float64 `json:"lock_share"`
+	ServerFloorLockShare *float64 `json:"server_floor_lock_share"`
 	// ProviderCPURatio is ProviderCPUSeconds /
 	// FrameworkFloorProviderCPUSeconds, the provider CPU time per key of
 	// ours over the framework floor's; nil when either was not measured.
@@ -140,6 +162,8 @@ func (r Row) Finish() Row {
 		q := float64(*r.Requests) / float64(r.MinRequests)
 		r.RequestRatio = &q
 	}
+	r.LockShare = share(r.LockAnswers, r.Writes)
+	r.ServerFloorLockShare = share(r.ServerFloorLockAnswers, r.ServerFloorWrites)
 	r.ProviderCPURatio = nil
 	if r.ProviderProcesses > 0 && r.FrameworkFloorProviderProcesses > 0 && r.FrameworkFloorProviderCPUSeconds > 0 {
 		q := r.ProviderCPUSeconds / r.FrameworkFloorProviderCPUSeconds
@@ -153,6 +177,15 @@ func (r Row) Finish() Row {
 		r.FrameworkFloorProviderCPUMsPerKey = 1000 * r.FrameworkFloorProviderCPUSeconds / float64(r.N)
 	}
 	return r
+}
+
+// share is part / whole; nil when either is not counted or whole is 0.
+func share(part, whole *int) *float64 {
+	if part == nil || whole == nil || *whole == 0 {
+		return nil
+	}
+	q := float64(*part) / float64(*whole)
+	return &q
 }
 
 // The per-key costs whose growth the table prints.
@@ -195,6 +228,9 @@ type Report struct {
 	Started time.Time `json:"started"`
 	// Target is "emulator" or the endpoint of the real server.
 	Target string `json:"target"`
+	// Locks is the emulator's load-dependent lock setting (see
+	// emulator.ParseLoadLocks), "off" without; "" against a real server.
+	Locks string `json:"locks"`
 	// LatencyMS is the latency the emulator added to every request (0 for a
 	// real server).
 	LatencyMS float64 `json:"latency_ms"`
@@ -247,12 +283,15 @@ func (r *Report) WriteJSON(dir string) (string, error) {
 // per-key growth of each phase.
 func WriteTable(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "N\tphase\tours s\ttf floor s\tsrv floor s\tratio\tproto floor s\tproto ratio\tfw floor s\t"+
+	fmt.Fprintln(tw, "N\tphase\tcheck\tours s\tlocks\tlock %\tpeak writes\ttf floor s\tsrv floor s\tsrv locks\tsrv lock %\t"+
+		"ratio\tproto floor s\tproto ratio\tfw floor s\t"+
 		"requests\tmin\treq ratio\tms/key\t"+
 		"CPU s\tprov CPU s\ttf floor CPU s\tproto floor CPU s\tfw floor CPU s\tfw floor prov CPU s\tpeak RSS MiB\tfw floor RSS MiB\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.2f\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n",
-			r.N, r.Phase, r.Seconds, r.TerraformFloorSeconds, r.ServerFloorSeconds, r.Ratio,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%s\t%s\t%.2f\t%.2f\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%d\t%s\t%.2f\t%.1f\t%.2f\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n",
+			r.N, r.Phase, r.Check.Summary(), r.Seconds, fractionOrNA(r.LockAnswers, r.Writes), percentOrNA(r.LockShare), intOrNA(r.PeakWritesInFlight),
+			r.TerraformFloorSeconds, r.ServerFloorSeconds,
+			fractionOrNA(r.ServerFloorLockAnswers, r.ServerFloorWrites), percentOrNA(r.ServerFloorLockShare), r.Ratio,
 			r.ProtocolFloorSeconds, r.ProtocolRatio, r.FrameworkFloorSeconds,
 			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), r.MsPerKey,
 			r.CPUSeconds, r.ProviderCPUSeconds, r.TerraformFloorCPUSeconds, r.ProtocolFloorCPUSeconds,
@@ -302,6 +341,22 @@ func intOrNA(v *int) string {
 		return "n/a"
 	}
 	return strconv.Itoa(*v)
+}
+
+// fractionOrNA is "part/whole", e.g. "12/140" lock answers of 140 writes.
+func fractionOrNA(part, whole *int) string {
+	if part == nil || whole == nil {
+		return "n/a"
+	}
+	return strconv.Itoa(*part) + "/" + strconv.Itoa(*whole)
+}
+
+// percentOrNA is a share in percent, e.g. "8.6".
+func percentOrNA(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return strconv.FormatFloat(100**v, 'f', 1, 64)
 }
 
 func floatOrNA(v *float64) string {

@@ -51,6 +51,15 @@ func TestRowFinish(t *testing.T) {
 		}
 	}
 
+	r = Row{N: 100, Phase: PhaseCreate, Writes: intp(125), LockAnswers: intp(25), ServerFloorWrites: intp(110), ServerFloorLockAnswers: intp(10)}.Finish()
+	if r.LockShare == nil || *r.LockShare != 0.2 || r.ServerFloorLockShare == nil || math.Abs(*r.ServerFloorLockShare-1.0/11) > 1e-12 {
+		t.Errorf("lock shares %v, %v; want 25/125 and 10/110", r.LockShare, r.ServerFloorLockShare)
+	}
+	// A plan makes no write: no share.
+	if q := (Row{N: 1, Writes: intp(0), LockAnswers: intp(0)}).Finish().LockShare; q != nil {
+		t.Errorf("lock share %v without writes, want nil", *q)
+	}
+
 	// Against a real server requests are not counted: no request ratio,
 	// and null (not 0) in the results file.
 	r = Row{N: 100, Phase: PhasePlan, Seconds: 1, TerraformFloorSeconds: 1, MinRequests: 5}.Finish()
@@ -70,7 +79,8 @@ func TestRowFinish(t *testing.T) {
 	}
 	for _, want := range []string{`"requests":null`, `"request_ratio":null`, `"peak_rss_bytes":null`, `"ratio":1`,
 		`"framework_floor_seconds":0`, `"framework_floor_provider_cpu_seconds":0`, `"framework_floor_peak_rss_bytes":null`,
-		`"provider_cpu_ratio":null`} {
+		`"provider_cpu_ratio":null`, `"writes":null`, `"lock_answers":null`, `"lock_share":null`, `"peak_writes_in_flight":null`,
+		`"server_floor_writes":null`, `"server_floor_lock_answers":null`, `"server_floor_lock_share":null`, `"check":null`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON %s lacks %s", b, want)
 		}
@@ -119,11 +129,14 @@ func TestGrowth(t *testing.T) {
 func TestWriteTable(t *testing.T) {
 	rows := []Row{
 		Row{N: 100, Phase: PhaseCreate, Seconds: 2.5, TerraformFloorSeconds: 2, ServerFloorSeconds: 0.5,
-			Requests: intp(100), ServerFloorRequests: intp(100), MinRequests: 100, PeakRSSBytes: int64p(40 << 20),
+			Requests: intp(140), ServerFloorRequests: intp(112), MinRequests: 100, PeakRSSBytes: int64p(40 << 20),
+			Writes: intp(140), LockAnswers: intp(40), PeakWritesInFlight: intp(10), ServerFloorWrites: intp(112), ServerFloorLockAnswers: intp(12),
+			Check:              &Check{Want: 100, State: 100, Server: 100},
 			ProviderCPUSeconds: 0.3, ProviderProcesses: 3, FrameworkFloorSeconds: 2.25, FrameworkFloorCPUSeconds: 1.4,
 			FrameworkFloorProviderCPUSeconds: 0.2, FrameworkFloorProviderProcesses: 3, FrameworkFloorPeakRSSBytes: int64p(30 << 20)}.Finish(),
 		Row{N: 500, Phase: PhaseCreate, Seconds: 10, TerraformFloorSeconds: 8, ServerFloorSeconds: 1,
-			MinRequests: 500, ProviderCPUSeconds: 1.2, ProviderProcesses: 3}.Finish(),
+			MinRequests: 500, ProviderCPUSeconds: 1.2, ProviderProcesses: 3,
+			Check: &Check{Want: 500, State: 500, Server: 499, Missing: 1}}.Finish(),
 	}
 	var buf bytes.Buffer
 	if err := WriteTable(&buf, rows); err != nil {
@@ -134,10 +147,11 @@ func TestWriteTable(t *testing.T) {
 		t.Fatalf("table too short:\n%s", buf.String())
 	}
 	for i, want := range [][]string{
-		{"N", "phase", "ours s", "ratio", "fw floor s", "req ratio", "ms/key", "prov CPU s", "fw floor CPU s", "fw floor prov CPU s",
-			"peak RSS MiB", "fw floor RSS MiB"},
-		{"100", "create", "2.50", "1.00", "2.25", "100", "25.00", "0.30", "1.4", "0.20", "40.0", "30.0"},
-		{"500", "create", "10.00", "1.11", "n/a", "20.00"},
+		{"N", "phase", "check", "ours s", "locks", "lock %", "peak writes", "srv locks", "srv lock %", "ratio", "fw floor s", "req ratio",
+			"ms/key", "prov CPU s", "fw floor CPU s", "fw floor prov CPU s", "peak RSS MiB", "fw floor RSS MiB"},
+		{"100", "create", " ok ", "2.50", "40/140", "28.6", " 10 ", "12/112", "10.7", "1.00", "2.25", "140", "1.40", "25.00", "0.30", "1.4",
+			"0.20", "40.0", "30.0"},
+		{"500", "create", "FAIL: server 499 of 500, 1 missing", "10.00", "1.11", "n/a", "20.00"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(lines[i], w) {
@@ -145,9 +159,10 @@ func TestWriteTable(t *testing.T) {
 			}
 		}
 	}
-	// Row 2 has no request count and no memory figures.
-	if strings.Count(lines[2], "n/a") != 4 {
-		t.Errorf("line 2 %q: want n/a for requests, request ratio and both peak RSS", lines[2])
+	// Row 2 has no request, write or lock count and no memory figures.
+	if strings.Count(lines[2], "n/a") != 9 {
+		t.Errorf("line 2 %q: want n/a for requests, request ratio, locks, lock %%, peak writes, the server floor's locks and "+
+			"lock %% and both peak RSS", lines[2])
 	}
 	for _, want := range []string{
 		"provider CPU per key: ours / framework floor\n",
@@ -189,16 +204,24 @@ func TestKeepBest(t *testing.T) {
 	rss := func(v int64) *int64 { return &v }
 	reqs := func(v int) *int { return &v }
 	first := Row{Seconds: 10, CPUSeconds: 9, Requests: reqs(100), ProviderCPUSeconds: 3, PeakRSSBytes: rss(50),
+		Writes: reqs(120), LockAnswers: reqs(20), PeakWritesInFlight: reqs(10), Check: &Check{Want: 1},
+		ServerFloorWrites: reqs(105), ServerFloorLockAnswers: reqs(5),
 		TerraformFloorSeconds: 4, TerraformFloorCPUSeconds: 4, ProtocolFloorSeconds: 5, ServerFloorSeconds: 1,
 		FrameworkFloorSeconds: 7, FrameworkFloorCPUSeconds: 5, FrameworkFloorProviderCPUSeconds: 2, FrameworkFloorProviderProcesses: 3,
 		FrameworkFloorPeakRSSBytes: rss(20)}
 	second := Row{Seconds: 8, CPUSeconds: 7, Requests: reqs(101), ProviderCPUSeconds: 2, PeakRSSBytes: rss(40),
+		Writes: reqs(130), LockAnswers: reqs(30), PeakWritesInFlight: reqs(9), Check: &Check{Want: 2},
+		ServerFloorWrites: reqs(108), ServerFloorLockAnswers: reqs(8),
 		TerraformFloorSeconds: 6, TerraformFloorCPUSeconds: 6, ProtocolFloorSeconds: 3, ProtocolFloorCPUSeconds: 3, ServerFloorSeconds: 2,
 		FrameworkFloorSeconds: 6, FrameworkFloorCPUSeconds: 4, FrameworkFloorProviderCPUSeconds: 1.5, FrameworkFloorProviderProcesses: 2,
 		FrameworkFloorPeakRSSBytes: rss(30)}
 	got := keepBest(first, second)
-	if got.Seconds != 8 || got.CPUSeconds != 7 || *got.Requests != 101 || got.ProviderCPUSeconds != 2 {
+	if got.Seconds != 8 || got.CPUSeconds != 7 || *got.Requests != 101 || got.ProviderCPUSeconds != 2 ||
+		*got.Writes != 130 || *got.LockAnswers != 30 || *got.PeakWritesInFlight != 9 || got.Check.Want != 2 {
 		t.Errorf("ours: %+v, want the second repetition's", got)
+	}
+	if *got.ServerFloorWrites != 105 || *got.ServerFloorLockAnswers != 5 {
+		t.Errorf("server floor writes %d, lock answers %d: want the first's (105, 5)", *got.ServerFloorWrites, *got.ServerFloorLockAnswers)
 	}
 	if *got.PeakRSSBytes != 50 {
 		t.Errorf("peak RSS %d, want the largest (50)", *got.PeakRSSBytes)

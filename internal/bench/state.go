@@ -48,6 +48,14 @@ func (s *stateServer) address(workspace string) string {
 
 func (s *stateServer) close() { _ = s.srv.Close() }
 
+// get returns the state stored for a workspace, if any.
+func (s *stateServer) get(workspace string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.states["/"+workspace]
+	return b, ok
+}
+
 func (s *stateServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:

@@ -30,6 +30,7 @@ type Request struct {
 	KeyID    string // decoded {key_id} path parameter, if any
 	Body     string
 	Status   int         // 0 when no response was written (connection closed, hang, client gone)
+	Locked   bool        // answered with the database lock's error (see LockStats)
 	Header   http.Header // selected headers; credential values read "[set]"
 }
 
@@ -93,9 +94,15 @@ func (s *Server) LockWrites(fraction float64, seed int64) {
 	s.lockRand = rand.New(rand.NewPCG(uint64(seed), 0))
 }
 
-// lockedWrite draws whether the current write hits the lock; s.mu is held.
+// lockedWrite draws whether the current write hits the lock, under load
+// (LockUnderLoad) or by the fixed share (LockWrites), and counts it when it
+// does; s.mu is held.
 func (s *Server) lockedWrite() bool {
-	return s.lockFrac > 0 && s.lockRand.Float64() < s.lockFrac
+	if s.loadLocked() || (s.lockFrac > 0 && s.lockRand.Float64() < s.lockFrac) {
+		s.load.refused++
+		return true
+	}
+	return false
 }
 
 // DropAfterStore applies the next n writes with the given method ("" for any)
@@ -185,9 +192,11 @@ func (s *Server) Count(method, pathPrefix string) int {
 	return n
 }
 
-// ResetRequests empties the request log.
+// ResetRequests empties the request log and starts the counts of LockStats
+// afresh.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+	s.load.refused, s.load.peak = 0, s.load.inFlight
 }

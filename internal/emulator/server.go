@@ -47,6 +47,10 @@ type Options struct {
 	// the MCP server, which the real server does after about 31 s; default
 	// 50ms, negative for none.
 	MCPConnectDelay time.Duration
+	// LoadLocks, when set, refuses writes with "database is locked" more
+	// often the more writes are in flight, as SQLite does (see
+	// LockUnderLoad); New panics on a setting that is not valid.
+	LoadLocks *LoadLocks
 }
 
 // Server is the emulated Bifrost management API. It implements http.Handler
@@ -69,6 +73,7 @@ type Server struct {
 	readLag   time.Duration
 	lockFrac  float64
 	lockRand  *rand.Rand
+	load      loadState
 	dropN     int
 	dropMeth  string
 	resetN    int
@@ -103,6 +108,9 @@ func New(opts Options) *Server {
 	}
 	for _, name := range opts.Providers {
 		s.providers[name] = &provider{name: name, status: statusUnknown}
+	}
+	if opts.LoadLocks != nil {
+		s.LockUnderLoad(opts.LoadLocks)
 	}
 	return s
 }
@@ -280,12 +288,16 @@ func (s *Server) route(c *call) (*route, bool) {
 }
 
 // ServeHTTP records the request, applies the armed faults, then routes it.
+// A write counts as in flight (see LoadLocks) from after the connection
+// faults until its answer is ready, before the client can see it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := s.record(r)
 	if s.take(&s.resetN) {
 		hijackClose(w)
 		return
 	}
+	release := s.enterWrite(r.Method)
+	defer release()
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	rec.Body = string(body)
@@ -295,6 +307,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 		case <-s.closing:
 		}
+		release()
 		hijackClose(w)
 		return
 	}
@@ -314,13 +327,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		rp = s.dispatch(c)
 	}
+	release()
 	s.mu.Lock()
 	rec.Provider, rec.KeyID = c.provider, c.keyID
 	drop := rp.stored && s.dropN > 0 && (s.dropMeth == "" || s.dropMeth == r.Method)
 	if drop {
 		s.dropN--
 	} else {
-		rec.Status = rp.status
+		rec.Status, rec.Locked = rp.status, isLockAnswer(rp)
 	}
 	s.mu.Unlock()
 	if drop {

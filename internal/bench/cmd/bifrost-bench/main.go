@@ -8,10 +8,14 @@
 // schema that does nothing; the framework floor: a terraform-plugin-framework
 // provider of the same schema that does nothing, whose provider CPU time is
 // the target of ours), prints a table and writes the figures to a JSON file.
+// The emulator refuses writes with "database is locked" the more often the
+// more writes are in flight, as a Bifrost on SQLite does (-locks); the table
+// shows the lock answers of each phase and whether the server held exactly
+// the keys of Terraform's state after it.
 //
 // Usage (from the repository):
 //
-//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-latency 2ms] [-parallelism 10] [-backend http] [-out bench/results]
+//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-latency 2ms] [-locks on] [-parallelism 10] [-backend http] [-out bench/results]
 package main
 
 import (
@@ -29,6 +33,7 @@ import (
 	"time"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bench"
+	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
 )
 
 func main() {
@@ -55,13 +60,16 @@ func main() {
 
 func run() error {
 	var (
-		ns, providers, out string
-		opts               bench.Options
+		ns, providers, out, locks string
+		opts                      bench.Options
 	)
 	flag.StringVar(&ns, "n", "100,500,2000", "comma-separated numbers of keys")
 	flag.StringVar(&providers, "providers", "openai,anthropic,mistral,groq,cohere",
 		"comma-separated Bifrost providers the keys are spread over (on a real server they must exist)")
 	flag.DurationVar(&opts.Latency, "latency", 2*time.Millisecond, "latency the emulator adds to every request (ignored with BIFROST_ENDPOINT)")
+	flag.StringVar(&locks, "locks", "on",
+		"the emulator's load-dependent \"database is locked\" answers: on ("+emulator.DefaultLoadLocks.String()+
+			"), off (for the floors alone), or name=value pairs among free, slope, max, seed changing those (ignored with BIFROST_ENDPOINT)")
 	flag.IntVar(&opts.Parallelism, "parallelism", 10, "terraform -parallelism, and the server floor's concurrency")
 	flag.IntVar(&opts.Repeat, "repeat", 1, "measure each N this many times and keep, for each phase, the shortest wall time of ours and of each floor")
 	flag.StringVar(&opts.Backend, "backend", bench.BackendHTTP,
@@ -96,6 +104,10 @@ func run() error {
 			opts.Providers = append(opts.Providers, p)
 		}
 	}
+	var err error
+	if opts.Locks, err = emulator.ParseLoadLocks(locks); err != nil {
+		return fmt.Errorf("-locks: %w", err)
+	}
 	opts.Endpoint = os.Getenv("BIFROST_ENDPOINT")
 	opts.Log = os.Stderr
 	root, err := repoRoot()
@@ -117,8 +129,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	target := rep.Target
+	if rep.Locks != "" {
+		target += ", locks " + rep.Locks
+	}
 	fmt.Printf("\nbifrost-bench: %s, latency %gms, -parallelism=%d, %s backend, %d providers, terraform %s, %s, %d CPUs, best of %d\n\n",
-		rep.Target, rep.LatencyMS, rep.Parallelism, rep.Backend, len(rep.Providers), rep.Terraform, rep.Go, rep.CPUs, rep.Repeat)
+		target, rep.LatencyMS, rep.Parallelism, rep.Backend, len(rep.Providers), rep.Terraform, rep.Go, rep.CPUs, rep.Repeat)
 	if err := bench.WriteTable(os.Stdout, rep.Rows); err != nil {
 		return err
 	}
@@ -126,7 +142,9 @@ func run() error {
 		fmt.Printf("\nWARNING: the machine was busy (1-minute load %s at the start, %s at the end, on %d CPUs):\n"+
 			"wall times and ratios are inflated; the CPU columns are not.\n", load(rep.LoadStart), load(rep.LoadEnd), rep.CPUs)
 	}
-	fmt.Printf("\nratio = ours / (terraform floor + server floor); proto ratio = ours / (protocol floor + server floor);\n"+
+	fmt.Printf("\ncheck = after the phase the server held exactly the keys of Terraform's state and configuration;\n"+
+		"locks = answers \"database is locked\" / write requests (retries included), lock %% their share; peak writes = most writes in flight;\n"+
+		"ratio = ours / (terraform floor + server floor); proto ratio = ours / (protocol floor + server floor);\n"+
 		"fw floor = framework floor; prov CPU = our provider processes' CPU time, fw floor prov CPU = the framework floor's;\n"+
 		"req ratio = requests / min; results: %s\n", file)
 	return nil

@@ -26,6 +26,7 @@ func main() {
 		env       repeated
 		providers repeated
 		latency   time.Duration
+		loadLocks string
 	)
 	flag.StringVar(&opts.Addr, "addr", "127.0.0.1:8080", "listen address (port 0 picks a free port)")
 	flag.StringVar(&opts.Version, "version", "v1.5.1", "Bifrost version to emulate (v1.5.1, v2.2.6, ...)")
@@ -35,6 +36,9 @@ func main() {
 	flag.StringVar(&opts.SetupToken, "setup-token", "", "v2.2.6+ setup token (X-Bifrost-Setup-Token)")
 	flag.DurationVar(&latency, "latency", 0, "fixed latency added to every request")
 	flag.Var(&providers, "provider", "provider created at start (repeatable)")
+	flag.StringVar(&loadLocks, "load-locks", "off",
+		"refuse writes with SQLite's 500 \"database is locked\" more often the more writes are in flight: "+
+			"off, on ("+emulator.DefaultLoadLocks.String()+"), or name=value pairs among free, slope, max, seed changing those")
 	flag.Parse()
 
 	opts.Env = map[string]string{}
@@ -47,6 +51,12 @@ func main() {
 		opts.Env[name] = value
 	}
 	opts.Providers = providers
+	locks, err := emulator.ParseLoadLocks(loadLocks)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bifrost-emulator: -load-locks: %v\n", err)
+		os.Exit(2)
+	}
+	opts.LoadLocks = locks
 
 	s, err := emulator.Start(opts)
 	if err != nil {
