@@ -273,6 +273,7 @@ func (s *Server) updateProvider(c *call) reply {
 	if old != nil {
 		*p = *old
 		s.mergeProxyEcho(pl.proxy, old.proxy)
+		s.mergeNetworkEcho(nc, old.network)
 	}
 	p.conc, p.buf = cb[0], cb[1]
 	// keep reports whether a v2 PUT left the block out entirely.

@@ -77,6 +77,11 @@ var (
 		{name: "role_arn", kind: kSecretOpt},
 		{name: "external_id", kind: kSecretOpt},
 		{name: "session_name", kind: kSecretOpt},
+		// guess: masked like the other fields. An upstream v2 copy newer than
+		// the recorded prerelease answers bedrock and bedrock_mantle
+		// project_id as stored, in clear ("Mantle project ID is an
+		// identifier, not a credential", ProviderConfig.Redacted in
+		// framework/configstore/clientconfig.go); no recording shows it.
 		{name: "project_id", kind: kSecretOpt, only: genV2},
 		{name: "batch_s3_config", kind: kBuckets},
 	}}
@@ -88,7 +93,7 @@ var (
 		{name: "role_arn", kind: kSecretOpt},
 		{name: "external_id", kind: kSecretOpt},
 		{name: "session_name", kind: kSecretOpt},
-		{name: "project_id", kind: kSecretOpt},
+		{name: "project_id", kind: kSecretOpt}, // guess: masked, see bedrockSpec
 	}}
 	replicateSpec = configSpec{name: "replicate_key_config", goType: "schemas.ReplicateKeyConfig", fields: []fieldSpec{
 		{name: "use_deployments_endpoint", kind: kBool},

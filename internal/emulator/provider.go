@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 // Standard provider names known to each server version.
@@ -26,7 +28,7 @@ type network struct {
 	backoffInit  int64
 	backoffMax   int64
 	insecure     bool
-	caCert       json.RawMessage
+	caCert       *secret // nil: absent or null
 	streamIdle   int64
 	keepAlive    int64 // v2 keep_alive_timeout_in_seconds
 	maxConns     int64
@@ -107,7 +109,7 @@ func (s *Server) parseProviderPayload(src []byte) (*providerPayload, error) {
 		}
 	}
 	if f, ok := get("network_config"); ok {
-		if p.network, err = parseNetwork(src, f); err != nil {
+		if p.network, err = s.parseNetwork(src, f); err != nil {
 			return nil, err
 		}
 	}
@@ -178,7 +180,7 @@ func (s *Server) parseProviderPayload(src []byte) (*providerPayload, error) {
 	return p, nil
 }
 
-func parseNetwork(src []byte, f field) (*network, error) {
+func (s *Server) parseNetwork(src []byte, f field) (*network, error) {
 	members, _, err := asObject(src, f, "schemas.NetworkConfig")
 	if err != nil {
 		return nil, err
@@ -221,10 +223,64 @@ func parseNetwork(src []byte, f field) (*network, error) {
 			*b.dst = v != nil && *v
 		}
 	}
+	// ca_cert_pem is an EnvVar (v1.5) or SecretVar (v2) like a key's value:
+	// a literal, an "env." (v2: or "vault.") reference, or the object forms.
 	if m, ok := lookup(members, "ca_cert_pem"); ok && !isNull(m.raw) {
-		n.caCert = json.RawMessage(m.raw)
+		sec := s.parseSecret(m.raw)
+		n.caCert = &sec
 	}
 	return n, nil
+}
+
+// renderCACert is network_config.ca_cert_pem as a response shows it, and
+// whether it is shown at all. Bifrost redacts it like a key's value
+// (NetworkConfig.Redacted() calls EnvVar/SecretVar.Redacted() when the value
+// is set) but encodes it as a plain string, not as the wrapper object
+// (NetworkConfig.MarshalJSON, ca_cert_pem string with omitempty): a literal
+// answers its mask (4 + 24 '*' + 4, or as many '*' as it has characters up to
+// 8), a reference answers itself ("env.NAME", v2 also "vault.path"), and an
+// empty literal is left out. Sources: the measurement on v1.5.1 in
+// semantics.md ("----************************----" for a PEM); v1.5
+// core/schemas/provider.go (nagyist/ai-bifrost 6a5a316: CACertPEM *EnvVar,
+// MarshalJSON writes EnvVar when IsFromEnv, else GetValue); v2
+// core/schemas/provider.go of the SecretVar era (CACertPEM *SecretVar,
+// MarshalJSON writes SecretVarAsString: the ref when IsFromSecret, else
+// GetValue) with SecretVar.Redacted in core/schemas/secretvar.go. The v2
+// rendering is read from source only: no v2 recording carries a certificate.
+func renderCACert(sec *secret, v2 bool) (string, bool) {
+	if sec == nil {
+		return "", false
+	}
+	var out string
+	switch {
+	case !v2 && sec.fromEnv:
+		// v1.5 answers env_var whatever its form, even without the prefix.
+		out = sec.ref
+	case v2 && (sec.typ == typeEnv || sec.typ == typeVault):
+		out = sec.ref
+	default:
+		out = bifrost.Mask(sec.val)
+	}
+	return out, out != ""
+}
+
+// mergeNetworkEcho is PUT's restoration of an echoed ca_cert_pem: the
+// handler keeps the stored certificate when the one sent is
+// redacted-looking (a mask, a placeholder, or a reference) and equal to what
+// the server currently answers for it (nc.CACertPEM.IsRedacted() &&
+// nc.CACertPEM.Equals(oldRedacted.CACertPEM) in updateProvider of
+// transports/bifrost-http/handlers/providers.go, v1.5 and v2 alike, unlike
+// v2's key merge); anything else is stored as sent, a wrong mask included.
+// in is the network_config of the request, old the stored one.
+func (s *Server) mergeNetworkEcho(in, old *network) {
+	if in == nil || old == nil || in.caCert == nil || old.caCert == nil {
+		return
+	}
+	got, cur := *in.caCert, old.caCert.shown(s.env, false)
+	looksRedacted := got.fromEnv || got.backed() || bifrost.LooksRedacted(got.val)
+	if looksRedacted && got.resolved(s.env) == cur {
+		in.caCert = old.caCert
+	}
 }
 
 // Retry backoff bounds, in milliseconds.
@@ -302,8 +358,8 @@ func renderNetwork(n network, v2 bool) object {
 	if n.insecure {
 		o = append(o, kv{"insecure_skip_verify", true})
 	}
-	if n.caCert != nil {
-		o = append(o, kv{"ca_cert_pem", n.caCert})
+	if ca, ok := renderCACert(n.caCert, v2); ok {
+		o = append(o, kv{"ca_cert_pem", ca})
 	}
 	if n.streamIdle != 0 {
 		o = append(o, kv{"stream_idle_timeout_in_seconds", n.streamIdle})

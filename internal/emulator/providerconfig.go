@@ -265,6 +265,19 @@ func (s *Server) Proxy(provider string) *StoredProxy {
 	return &StoredProxy{Type: pc.typ, URL: str(pc.url), Username: str(pc.username), Password: str(pc.password), CACertPEM: str(pc.ca)}
 }
 
+// CACert returns the network_config.ca_cert_pem that provider stores
+// (unredacted; the reference for an env- or vault-backed one) and whether it
+// has one.
+func (s *Server) CACert(provider string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.providers[provider]
+	if p == nil || p.network == nil || p.network.caCert == nil {
+		return "", false
+	}
+	return p.network.caCert.stored(), true
+}
+
 // validateCustomUpdate is lib.ValidateCustomProviderUpdate as PUT calls it:
 // in is the custom_provider_config of the request (nil when absent or null,
 // in v2 too), old the stored one (nil for a provider that does not exist).

@@ -223,8 +223,9 @@ func TestAccProvider_lifecycle(t *testing.T) {
 				ImportStateVerifyIdentifierAttribute: "name",
 				// Model discovery rewrites status and description on reads;
 				// Bifrost returns the proxy's secrets (and, from v2, its URL
-				// and username) redacted, so an import cannot read them.
-				ImportStateVerifyIgnore: []string{"status", "description", "proxy_config"},
+				// and username) redacted, and network_config.ca_cert_pem
+				// masked (4 + 24 '*' + 4), so an import cannot read them.
+				ImportStateVerifyIgnore: []string{"status", "description", "proxy_config", "network_config.ca_cert_pem"},
 			},
 			{
 				PreConfig: func() { changeOutOfBand(t, tg, name, func(p *bifrost.Provider) { p.NetworkConfig.MaxRetries = 7 }) },
@@ -283,6 +284,129 @@ func TestAccProvider_lifecycle(t *testing.T) {
 					return nil
 				}),
 			},
+		},
+	})
+}
+
+// TestAccProvider_caCertificate: network_config.ca_cert_pem, which Bifrost
+// answers masked on every read like a key's secret (a literal as its first 4
+// characters, 24 '*' and its last 4; a reference as itself):
+//   - applied, the configured certificate stays in state and the plan is
+//     empty, although the server never shows it;
+//   - changed outside Terraform to a certificate with the same first and last
+//     4 characters, the change cannot be seen: the server's answer is the
+//     same mask, so the plan stays empty (a limit of what Bifrost shows, not
+//     a choice). PEM certificates all start with "----" and usually end with
+//     "----" (or "---\n"), so most rotations of a PEM literal go unnoticed;
+//     an env reference (env.NAME) makes them visible at the source instead;
+//   - changed to one whose first or last 4 characters differ, the mask
+//     differs and the plan puts the configured certificate back;
+//   - imported, the certificate cannot be recovered (only its mask can), so
+//     ImportStateVerify ignores exactly network_config.ca_cert_pem; a
+//     reference comes back as itself and verifies.
+func TestAccProvider_caCertificate(t *testing.T) {
+	tg := acctest.New(t, emulator.Options{})
+	name := acctest.Name("ca")
+	const pem = "-----BEGIN CERTIFICATE-----\nMIIBcaTest0123456789\n-----END CERTIFICATE-----"
+	cfg := func(ca string) string {
+		return providerConfig(tg, name, customBody+fmt.Sprintf(`
+  network_config = {
+    base_url    = "http://127.0.0.1:1"
+    ca_cert_pem = %q
+  }`, ca))
+	}
+	ca := tfjsonpath.New("network_config").AtMapKey("ca_cert_pem")
+	// serverHolds checks what the server answers for the certificate and,
+	// on the emulator, what it stores.
+	serverHolds := func(stored string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			p, err := tg.Client.GetProvider(context.Background(), name)
+			if err != nil {
+				return err
+			}
+			want := bifrost.Mask(stored)
+			if bifrost.IsReference(stored) {
+				want = stored
+			}
+			if got := p.NetworkConfig.CACertPEM; got == nil || got.Input() != want {
+				return fmt.Errorf("server answers ca_cert_pem %+v, want %q", got, want)
+			}
+			if tg.Emulator != nil {
+				if got, _ := tg.Emulator.CACert(name); got != stored {
+					return fmt.Errorf("server stores ca_cert_pem %q, want %q", got, stored)
+				}
+			}
+			return nil
+		}
+	}
+	// changeCA replaces the certificate as another user of Bifrost would, and
+	// checks that the server took it.
+	changeCA := func(to string) func() {
+		return func() {
+			changeOutOfBand(t, tg, name, func(p *bifrost.Provider) { p.NetworkConfig.CACertPEM = &bifrost.SecretVar{Value: to} })
+			if err := serverHolds(to)(nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sameEnds := strings.Replace(pem, "MIIBcaTest", "MIIBrotated", 1)
+	otherEnd := pem + "\n"
+	verifyImport := func(ignore ...string) resource.TestStep {
+		return resource.TestStep{
+			ResourceName:                         addr,
+			ImportState:                          true,
+			ImportStateId:                        name,
+			ImportStateVerify:                    true,
+			ImportStateVerifyIdentifierAttribute: "name",
+			// Model discovery rewrites status and description on reads.
+			ImportStateVerifyIgnore: append([]string{"status", "description"}, ignore...),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(tg),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg(pem),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, ca, knownvalue.StringExact(pem))},
+				Check:             serverHolds(pem),
+			},
+			// Same first and last 4 characters: the same mask, no drift seen.
+			{
+				PreConfig:         changeCA(sameEnds),
+				Config:            cfg(pem),
+				PlanOnly:          true,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, ca, knownvalue.StringExact(pem))},
+			},
+			// A different last 4 characters: drift, and the apply restores
+			// the configured certificate.
+			{
+				PreConfig: changeCA(otherEnd),
+				Config:    cfg(pem),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "network_config.ca_cert_pem")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, ca, knownvalue.StringExact(pem))},
+				Check:             serverHolds(pem),
+			},
+			// The certificate itself cannot be recovered by an import, only
+			// its mask: that attribute alone is not verified.
+			verifyImport("network_config.ca_cert_pem"),
+			// A reference is not secret: Bifrost answers it as itself, so an
+			// import recovers it and everything verifies.
+			{
+				Config: cfg("env." + acctest.TestEnvVar),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, readOnly, "network_config.ca_cert_pem")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: serverHolds("env." + acctest.TestEnvVar),
+			},
+			verifyImport(),
 		},
 	})
 }
