@@ -262,7 +262,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			}
 			if !shouldRetry || retries >= c.cfg.MaxRetries {
 				return fmt.Errorf("%s %s: %s (after %s in %s)", method, path, Redact(err.Error(), secrets...),
-					plural(attempt, "attempt"), roundDuration(time.Since(start)))
+					Plural(attempt, "attempt"), roundDuration(time.Since(start)))
 			}
 			retries++
 			wait = backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, retries-1, 0, nil)
@@ -412,7 +412,7 @@ func (c *Client) deadlineError(method, path string, start time.Time, sent int, l
 			"Raise the resource's timeouts block or lower Terraform's -parallelism", method, path, roundDuration(elapsed), cause)
 	}
 	return fmt.Errorf("%s %s: no answer from Bifrost before the operation's deadline (%s, %s): %w. "+
-		"Raise the resource's timeouts block or check the server", method, path, roundDuration(elapsed), plural(sent, "attempt"), cause)
+		"Raise the resource's timeouts block or check the server", method, path, roundDuration(elapsed), Plural(sent, "attempt"), cause)
 }
 
 // sleep waits d, or until ctx ends.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -26,7 +27,7 @@ func (e *APIError) Error() string {
 	}
 	s := fmt.Sprintf("Bifrost answered HTTP %d to %s %s: %s", e.StatusCode, e.Method, e.Path, msg)
 	if e.Attempts > 1 {
-		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+		s += " (after " + Plural(e.Attempts, "attempt") + ")"
 	}
 	switch e.StatusCode {
 	case http.StatusUnauthorized:
@@ -65,6 +66,37 @@ func IsDuplicateName(err error) bool {
 		strings.Contains(e.Message, "names must be unique")
 }
 
+// IsProviderNotFound reports whether err is Bifrost's 404 for a provider it
+// does not have ("Provider not found: not found"), not for a missing key
+// ("Provider key not found: not found").
+func IsProviderNotFound(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusNotFound && strings.HasPrefix(e.Message, "Provider not found")
+}
+
+// IsEmptyKeyValue reports whether err is Bifrost's 400 "Key value must not be
+// empty": the key's value, once Bifrost resolved it, is empty (for an
+// env.NAME reference: NAME is not set in Bifrost's environment).
+func IsEmptyKeyValue(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && strings.Contains(e.Message, "Key value must not be empty")
+}
+
+// MissingField is the field a 400 "<field> is required for …" names, e.g.
+// "ollama_key_config.url" for "ollama_key_config.url is required for Ollama
+// keys"; "" for any other error.
+func MissingField(err error) string {
+	var e *APIError
+	if !errors.As(err, &e) || e.StatusCode != http.StatusBadRequest {
+		return ""
+	}
+	field, _, found := strings.Cut(e.Message, " is required for ")
+	if !found || strings.ContainsAny(field, " :") {
+		return ""
+	}
+	return field
+}
+
 // IsDuplicateID reports whether err says that a key id is taken.
 func IsDuplicateID(err error) bool {
 	var e *APIError
@@ -101,4 +133,12 @@ func errorMessage(body []byte) string {
 		s = s[:512] + "…"
 	}
 	return s
+}
+
+// Plural renders a count with its noun: "1 attempt", "3 attempts", "0 keys".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

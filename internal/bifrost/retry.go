@@ -115,18 +115,10 @@ func (e *retryError) Error() string {
 		msg = http.StatusText(e.last.StatusCode)
 	}
 	return fmt.Sprintf("Bifrost answered HTTP %d to %s %s: %s (gave up after %s in %s: %s)",
-		e.last.StatusCode, e.last.Method, e.last.Path, msg, plural(e.last.Attempts, "attempt"), roundDuration(e.elapsed), e.reason)
+		e.last.StatusCode, e.last.Method, e.last.Path, msg, Plural(e.last.Attempts, "attempt"), roundDuration(e.elapsed), e.reason)
 }
 
 func (e *retryError) Unwrap() error { return e.last }
-
-// plural renders "1 attempt", "3 attempts".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
 
 // roundDuration keeps a duration readable in a message.
 func roundDuration(d time.Duration) time.Duration {

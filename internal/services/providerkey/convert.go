@@ -2,7 +2,6 @@ package providerkey
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -321,11 +320,6 @@ func keepOrNil[T, W any](got *W, prior *T) *T {
 		return prior
 	}
 	return nil
-}
-
-// importHint is the command that adopts an existing key into state.
-func importHint(provider, name string) string {
-	return fmt.Sprintf("terraform import <resource address> %s/name=%s", provider, name)
 }
 
 var aliasConfigType = types.ObjectType{AttrTypes: map[string]attr.Type{

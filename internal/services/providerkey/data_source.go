@@ -118,6 +118,6 @@ func (d *keyDataSource) find(ctx context.Context, provider string, id, name type
 		}
 	}
 	diags.AddAttributeError(path.Root("name"), "Provider key not found",
-		fmt.Sprintf("Provider %q has no key named %q (%d keys listed).", provider, name.ValueString(), len(keys)))
+		fmt.Sprintf("Provider %q has no key named %q (%s listed).", provider, name.ValueString(), bifrost.Plural(len(keys), "key")))
 	return nil, diags
 }

@@ -183,11 +183,12 @@ func TestImportState(t *testing.T) {
 		name, id string
 		want     []string
 	}{
-		{"unknown name", "openai/name=secondary", []string{"No key with that name", `Provider "openai" has no key named "secondary"`, "(1 keys listed)"}},
+		{"unknown name", "openai/name=secondary", []string{"No key with that name", `Provider "openai" has no key named "secondary"`, "(1 key listed)"}},
 		{"no slash", "openai", []string{"Invalid import ID", `"openai" is not an import ID of bifrost_provider_key`, `"<provider>/<key_id>"`, `"<provider>/name=<key name>"`}},
 		{"empty name", "openai/name=", []string{"Invalid import ID", `"openai/name="`, "name=<key name>"}},
 		{"empty provider", "/imp-1", []string{"Invalid import ID", `"/imp-1"`}},
-		{"unknown provider", "anthropic/name=primary", []string{"Cannot list the provider's keys"}},
+		{"unknown provider", "anthropic/name=primary", []string{"Cannot list the provider's keys", `Bifrost has no provider named "anthropic": check the provider part of the import ID "anthropic/name=primary".`,
+			"Bifrost said: Bifrost answered HTTP 404 to GET /api/providers/anthropic/keys: Provider not found: not found"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := runImport(t, r, tc.id, nil)

@@ -262,36 +262,54 @@ func (r *keyResource) create(ctx context.Context, plan keyModel, wo types.String
 		}
 	}
 	if err != nil {
-		r.createError(ctx, diags, err, provider, key)
+		r.createError(ctx, diags, "create", err, provider, key, valueAttribute(!wo.IsNull()))
 		return state, false
 	}
 
 	state, d = flattenKey(ctx, got, provider, plan)
 	diags.Append(d...)
 	diags.Append(recordWrite(ctx, private, got, !wo.IsNull())...)
+	warnUnresolvedEnv(diags, got, valueAttribute(!wo.IsNull()), r.client.Endpoint())
 	return state, true
 }
 
-func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, err error, provider string, key bifrost.Key) {
+// createError reports a key write (action "create" or "update") that
+// Bifrost refused, on the attribute at fault and with what to do when
+// Bifrost's answer tells (see hints.go); valueAttr is the attribute the
+// value is configured in.
+func (r *keyResource) createError(ctx context.Context, diags *diag.Diagnostics, action string, err error, provider string, key bifrost.Key, valueAttr string) {
+	if f, ok := unresolvedEnvField(err, &key, valueAttr); ok {
+		addUnresolvedEnvError(diags, f, r.client.Endpoint(), err)
+		return
+	}
 	switch {
+	case bifrost.IsProviderNotFound(err):
+		r.addProviderMissingError(ctx, diags, provider, err)
 	case bifrost.IsDuplicateName(err):
-		hint := importHint(provider, key.Name)
+		importID, owner := fmt.Sprintf("%s/name=%s", provider, key.Name), ""
 		if all, lerr := r.client.ListAllKeys(ctx); lerr == nil {
 			for _, k := range all {
-				if k.Name == key.Name {
-					hint = fmt.Sprintf("terraform import <resource address> %s/%s", k.Provider, k.KeyID)
+				if k.Name == key.Name && k.KeyID != key.ID {
+					importID, owner = k.Provider+"/"+k.KeyID, k.Provider
 				}
 			}
 		}
+		where, into := "", provider
+		if owner != "" {
+			where = fmt.Sprintf(", of provider %q", owner)
+		}
+		if action != "create" {
+			into = ""
+		}
 		diags.AddAttributeError(path.Root("name"), "Key name already taken",
-			fmt.Sprintf("Bifrost already has a key named %q (key names are unique across all providers). "+
-				"Choose another name, or adopt the existing key with:\n\n  %s\n\nBifrost said: %s", key.Name, hint, err))
+			fmt.Sprintf("Bifrost already has a key named %q%s (key names are unique across all providers). Choose another name. %s\n\nBifrost said: %s",
+				key.Name, where, adoptHint(key.Name, importID, owner, into), err))
 	case bifrost.IsDuplicateID(err):
 		diags.AddAttributeError(path.Root("id"), "Key id already taken",
-			fmt.Sprintf("Bifrost already has a key with id %q. Choose another id, or import the key with:\n\n  terraform import <resource address> %s/%s\n\nBifrost said: %s",
-				key.ID, provider, key.ID, err))
+			fmt.Sprintf("Bifrost already has a key with id %q. Choose another id, or leave id unset for a generated one. %s\n\nBifrost said: %s",
+				key.ID, adoptHint(key.Name, provider+"/"+key.ID, "", provider), err))
 	default:
-		diags.AddError("Cannot create the provider key", err.Error())
+		diags.AddError("Cannot "+action+" the provider key", err.Error())
 	}
 }
 
@@ -406,11 +424,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 
 	got, err := r.client.UpdateKey(ctx, provider, key)
 	if err != nil {
-		if bifrost.IsDuplicateName(err) {
-			r.createError(ctx, &resp.Diagnostics, err, provider, key)
-			return
-		}
-		resp.Diagnostics.AddError("Cannot update the provider key", err.Error())
+		r.createError(ctx, &resp.Diagnostics, "update", err, provider, key, valueAttribute(!wo.IsNull()))
 		return
 	}
 	newState, d := flattenKey(ctx, got, provider, plan)
@@ -418,6 +432,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
 	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !wo.IsNull())...)
+	warnUnresolvedEnv(&resp.Diagnostics, got, valueAttribute(!wo.IsNull()), r.client.Endpoint())
 }
 
 func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -459,6 +474,11 @@ func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateR
 		}
 		if name != "" {
 			keys, err := r.client.ListKeys(ctx, provider)
+			if bifrost.IsProviderNotFound(err) {
+				resp.Diagnostics.AddError("Cannot list the provider's keys",
+					fmt.Sprintf("Bifrost has no provider named %q: check the provider part of the import ID %q.\n\nBifrost said: %s", provider, req.ID, err))
+				return
+			}
 			if err != nil {
 				resp.Diagnostics.AddError("Cannot list the provider's keys", err.Error())
 				return
@@ -470,7 +490,7 @@ func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateR
 			}
 			if id == "" {
 				resp.Diagnostics.AddError("No key with that name",
-					fmt.Sprintf("Provider %q has no key named %q (%d keys listed).", provider, name, len(keys)))
+					fmt.Sprintf("Provider %q has no key named %q (%s listed).", provider, name, bifrost.Plural(len(keys), "key")))
 				return
 			}
 		}

@@ -413,8 +413,8 @@ func TestAccProviderKey_importByName(t *testing.T) {
 	})
 }
 
-// TestAccProviderKey_nameTaken expects a clear diagnostic with the import
-// command when the name belongs to a key created outside Terraform.
+// TestAccProviderKey_nameTaken expects a clear diagnostic with an import
+// block when the name belongs to a key created outside Terraform.
 func TestAccProviderKey_nameTaken(t *testing.T) {
 	tg := acctest.New(t, emulator.Options{})
 	tg.EnsureProviders(t, "openai", "anthropic")
@@ -424,8 +424,9 @@ func TestAccProviderKey_nameTaken(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             tg.CheckKeysDestroyed,
 		Steps: []resource.TestStep{{
-			Config:      keyConfig(tg, "openai", name, `  value = "sk-openai-0123456789abcdefghij"`),
-			ExpectError: regexp.MustCompile(`(?s)Key name already taken.*terraform import <resource address>\s+anthropic/` + regexp.QuoteMeta(existing.ID)),
+			Config: keyConfig(tg, "openai", name, `  value = "sk-openai-0123456789abcdefghij"`),
+			ExpectError: regexp.MustCompile(`(?s)Key name already taken.*of\s+provider\s+"anthropic".*import\s+\{\s+to\s+=\s+bifrost_provider_key\.` +
+				regexp.QuoteMeta(name) + `\s+id\s+=\s+"anthropic/` + regexp.QuoteMeta(existing.ID) + `"`),
 		}},
 	})
 }

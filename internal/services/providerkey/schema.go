@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -105,7 +104,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:   true,
 				Computed:   true,
 				Default:    float64default.StaticFloat64(1),
-				Validators: []validator.Float64{float64validator.AtLeast(0)},
+				Validators: []validator.Float64{weightAtLeast0},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether Bifrost uses the key. Default `true`.",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -77,6 +78,40 @@ func (v secretRefValidator) ValidateString(ctx context.Context, req validator.St
 	resp.Diagnostics.AddAttributeError(req.Path, "Malformed secret reference",
 		fmt.Sprintf("%q looks like a reference but is not one Bifrost resolves: expected %s, with the prefix in lower case (e.g. \"env.OPENAI_API_KEY\").", s, v.Description(ctx)))
 }
+
+// atLeast is float64validator.AtLeast with the numbers written as in a
+// configuration ("weight must be at least 0, got -0.5"), not with %f
+// ("0.000000", "-0.500000"); why, when set, says what the bound is for.
+type atLeast struct {
+	min float64
+	why string
+}
+
+func (v atLeast) Description(context.Context) string {
+	return "value must be at least " + formatNumber(v.min)
+}
+
+func (v atLeast) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v atLeast) ValidateFloat64(_ context.Context, req validator.Float64Request, resp *validator.Float64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if got := req.ConfigValue.ValueFloat64(); got < v.min {
+		detail := fmt.Sprintf("%s must be at least %s, got %s.", req.Path, formatNumber(v.min), formatNumber(got))
+		if v.why != "" {
+			detail += " " + v.why
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, "Value out of range", detail)
+	}
+}
+
+// weightAtLeast0 is the rule of weight.
+var weightAtLeast0 = atLeast{min: 0,
+	why: "Bifrost picks keys in proportion to their weight: 0 keeps the key out of load balancing while another key has a weight."}
+
+// formatNumber writes a number as short as it reads back: 0, -0.5, 1e+21.
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // conflictsWithRoot is stringvalidator.ConflictsWith(path.MatchRoot(other)),
 // with the same diagnostic, for a top-level attribute: it reads the other

@@ -75,7 +75,7 @@ var badInputs = []badInput{
   name = "k"
   value = ""`, want: `anthropic keys need a value`},
 	{name: "negative weight", resource: okKey + `
-  weight = -1`, want: `(?s)weight.*at least 0.*got: -1`},
+  weight = -1`, want: `(?s)weight must be at least 0, got -1\.`},
 	{name: "empty alias target", resource: okKey + `
   aliases = { "gpt-4o" = "" }`, want: `(?s)aliases.*length must be at least 1`},
 	{name: "alias in aliases and alias_configs", resource: okKey + `

@@ -295,9 +295,9 @@ var badKeyCases = []keyCase{
 
 	// weight.
 	{name: "negative weight", config: withKey(map[string]tftypes.Value{"weight": num(-1)}),
-		path: "weight", want: []string{"weight value must be at least 0", "got: -1"}},
+		path: "weight", want: []string{"Value out of range", "weight must be at least 0, got -1."}},
 	{name: "slightly negative weight", config: withKey(map[string]tftypes.Value{"weight": num(-0.01)}),
-		path: "weight", want: []string{"weight value must be at least 0", "got: -0.01"}},
+		path: "weight", want: []string{"weight must be at least 0, got -0.01."}},
 
 	// models and blacklisted_models: ["*"] alone, or names.
 	{name: "wildcard mixed in models", config: withKey(map[string]tftypes.Value{"models": strSet("*", "gpt-4o")}),
