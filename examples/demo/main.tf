@@ -1,7 +1,9 @@
 # The configuration `make demo` applies against the Bifrost emulator: two
 # OpenAI keys (one resolved from Bifrost's environment, one literal) and an
 # Azure OpenAI key. Point it at any Bifrost with BIFROST_ENDPOINT (or the
-# bifrost_endpoint variable) and the providers `openai` and `azure` created.
+# bifrost_endpoint variable) that has the providers `openai` and `azure` and
+# DEMO_OPENAI_KEY in its own environment (`make emulator` with
+# EMULATOR_FLAGS='-provider openai -provider azure -env DEMO_OPENAI_KEY=sk-demo-0123456789abcdef').
 terraform {
   required_version = ">= 1.0"
 
@@ -86,4 +88,15 @@ output "openai_backup_id" {
 
 output "azure_id" {
   value = bifrost_provider_key.azure.id
+}
+
+# Bifrost's model discovery after the last write of a key of the provider:
+# with the fake keys of the demo, "list_models_failed" (Bifrost could not
+# list the upstream's models with these keys; the keys are stored all the same).
+output "openai_primary_status" {
+  value = bifrost_provider_key.openai_primary.status
+}
+
+output "azure_status" {
+  value = bifrost_provider_key.azure.status
 }

@@ -1,6 +1,6 @@
 # An OpenAI provider with tuned network settings and a key that depends on
-# it: Terraform creates the provider first and destroys the key first.
-# Destroying a provider also deletes all of its keys in Bifrost.
+# it: Terraform creates (or updates) the provider first and destroys the key
+# first. Destroying a provider also deletes all of its keys in Bifrost.
 resource "bifrost_provider" "openai" {
   name = "openai"
 
@@ -15,6 +15,15 @@ resource "bifrost_provider" "openai" {
     concurrency = 100
     buffer_size = 500
   }
+}
+
+# Bifrost usually has an openai provider already (created in its UI, its
+# config.json, or at first start from OPENAI_API_KEY): this block adopts it
+# (Terraform >= 1.5) instead of failing with "Provider already exists".
+# Leave the block out when Bifrost has no openai provider yet.
+import {
+  to = bifrost_provider.openai
+  id = "openai"
 }
 
 resource "bifrost_provider_key" "openai" {

@@ -1,7 +1,13 @@
 # AWS Bedrock with static credentials, an inference profile alias and S3
-# buckets for batch jobs.
+# buckets for batch jobs. The bedrock provider must exist in Bifrost before
+# its keys: here Terraform creates it (import it instead if Bifrost already
+# has it, see bifrost_provider).
+resource "bifrost_provider" "bedrock" {
+  name = "bedrock"
+}
+
 resource "bifrost_provider_key" "bedrock" {
-  provider_name     = "bedrock"
+  provider_name     = bifrost_provider.bedrock.name
   name              = "bedrock-us-east-1"
   use_for_batch_api = true
 
@@ -31,7 +37,7 @@ resource "bifrost_provider_key" "bedrock" {
 # Without access and secret key, Bifrost uses the IAM role of its host, or
 # assumes the role given here.
 resource "bifrost_provider_key" "bedrock_role" {
-  provider_name = "bedrock"
+  provider_name = bifrost_provider.bedrock.name
   name          = "bedrock-eu-west-1-role"
 
   bedrock_key_config {

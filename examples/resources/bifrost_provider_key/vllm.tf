@@ -1,6 +1,12 @@
-# A self-hosted vLLM server (no API key needed).
+# A self-hosted vLLM server (no API key needed). The vllm provider must exist
+# in Bifrost before its keys: here Terraform creates it (import it instead if
+# Bifrost already has it, see bifrost_provider).
+resource "bifrost_provider" "vllm" {
+  name = "vllm"
+}
+
 resource "bifrost_provider_key" "vllm" {
-  provider_name = "vllm"
+  provider_name = bifrost_provider.vllm.name
   name          = "vllm-llama"
 
   vllm_key_config {

@@ -136,9 +136,11 @@ func networkAttributes() map[string]schema.Attribute {
 			Default:             booldefault.StaticBool(false),
 		},
 		"ca_cert_pem": schema.StringAttribute{
-			MarkdownDescription: "PEM-encoded CA certificate Bifrost trusts for the upstream (self-signed or private CA)." + envRefNote,
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			MarkdownDescription: "PEM-encoded CA certificate Bifrost trusts for the upstream (self-signed or private CA)." + envRefNote +
+				" Bifrost returns a literal masked (first 4 + 24 `*` + last 4 characters), the same mask for every PEM certificate: " +
+				"a replacement made outside Terraform cannot be detected.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 	}
 }
@@ -168,26 +170,28 @@ func proxyAttributes() map[string]schema.Attribute {
 			Validators:          []validator.String{stringvalidator.OneOf(proxyTypes...)},
 		},
 		"url": schema.StringAttribute{
-			MarkdownDescription: "Proxy URL (required for `http` and `socks5`)." + envRefNote,
+			MarkdownDescription: "Proxy URL (required for `http` and `socks5`)." + envRefNote + " Bifrost 1.x returns it in clear, Bifrost 2 masked.",
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"username": schema.StringAttribute{
-			MarkdownDescription: "Proxy user name." + envRefNote,
+			MarkdownDescription: "Proxy user name." + envRefNote + " Bifrost 1.x returns it in clear, Bifrost 2 masked.",
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"password": schema.StringAttribute{
-			MarkdownDescription: "Proxy password." + envRefNote + " Newer Bifrost versions return it as `<REDACTED>`: " +
-				"the configured value is then kept, and a change made outside Terraform cannot be detected.",
+			MarkdownDescription: "Proxy password." + envRefNote + " Bifrost returns a literal password as `<REDACTED>` (a reference as itself): " +
+				"the configured value is kept, and a change made outside Terraform cannot be detected.",
 			Optional:   true,
 			Sensitive:  true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 		"ca_cert_pem": schema.StringAttribute{
-			MarkdownDescription: "PEM-encoded CA certificate to trust for TLS through the proxy." + envRefNote,
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			MarkdownDescription: "PEM-encoded CA certificate to trust for TLS through the proxy." + envRefNote +
+				" Bifrost returns a literal certificate as `<REDACTED>` (a reference as itself): the configured value is kept, " +
+				"and a change made outside Terraform cannot be detected.",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
 	}
 }

@@ -26,7 +26,7 @@ import (
 )
 
 const secretFieldNote = " Accepts a literal or an `env.NAME` reference that Bifrost resolves in its own environment. " +
-	"Bifrost returns it masked; drift is detected by comparing masks."
+	"Unless noted otherwise, Bifrost returns a literal masked (a reference as itself): see the resource's \"Drift detection\"."
 
 // secretVarAttribute is a string field that Bifrost stores as a secret
 // wrapper (literal or env reference) and returns masked.
@@ -69,9 +69,10 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The API key: a literal, or an `env.NAME` reference resolved by Bifrost in its own environment. " +
-					"Kept in state (sensitive); Bifrost only ever returns a mask (first 4 + 24 `*` + last 4 characters), " +
-					"so an out-of-band rotation is detected by comparing masks: values of 8 characters or fewer are masked entirely " +
-					"and rotations between such values cannot be seen. May be empty only for azure, bedrock, vertex, vllm, ollama and sgl keys. " +
+					"Kept in state (sensitive); Bifrost returns a literal only as a mask (first 4 + 24 `*` + last 4 characters) and a reference as itself, " +
+					"so an out-of-band rotation is detected by comparing masks: a new value that keeps the first 4 and last 4 characters is not seen, " +
+					"and values of 8 characters or fewer are masked entirely (one `*` per character), so only a change of their length is seen. " +
+					"May be empty only for azure, bedrock, vertex, vllm, ollama and sgl keys. " +
 					"Conflicts with `value_wo`.",
 				Optional:   true,
 				Sensitive:  true,
@@ -79,7 +80,8 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 			"value_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only alternative to `value` (Terraform ≥ 1.11): sent to Bifrost but never stored in the plan or state. " +
-					"Change `value_wo_version` to write a new value. Out-of-band rotations are still detected (a hash of the mask is kept in private state).",
+					"Change `value_wo_version` to write a new value. Out-of-band rotations are still detected through the mask, with the limits of `value` " +
+					"(a hash of the mask is kept in private state).",
 				Optional:   true,
 				Sensitive:  true,
 				WriteOnly:  true,
@@ -146,7 +148,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 			"alias_configs": schema.MapNestedAttribute{
 				MarkdownDescription: "Rich aliases (Bifrost ≥ 2.0): like `aliases`, a model name clients use mapped to a target, " +
-					"with per-alias overrides. An alias name may be in `aliases` or here, not both.",
+					"with per-alias overrides. An alias name may be in `aliases` or here, not both. Bifrost returns aliases unredacted, every field in clear.",
 				Optional: true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
@@ -206,8 +208,8 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"azure_key_config": schema.SingleNestedBlock{
 				MarkdownDescription: "Azure OpenAI settings (`provider_name = \"azure\"` or a custom provider based on azure).",
 				Attributes: map[string]schema.Attribute{
-					"endpoint":      secretVarAttribute("Azure resource endpoint, e.g. `https://my-resource.openai.azure.com`.", false),
-					"api_version":   secretVarAttribute("Azure OpenAI API version (Bifrost's default: `2024-10-21`). Returned in clear.", false),
+					"endpoint":      secretVarAttribute("Azure resource endpoint, e.g. `https://my-resource.openai.azure.com`. Bifrost ≥ 2.0 returns a literal endpoint in clear; Bifrost 1.x masks it.", false),
+					"api_version":   secretVarAttribute("Azure OpenAI API version (Bifrost's default: `2024-10-21`), Bifrost 1.x only (Bifrost ≥ 2.0 sets it per alias, in `alias_configs`). Unlike the other fields of this block, Bifrost returns a literal API version in clear.", false),
 					"client_id":     secretVarAttribute("Entra ID application (client) id, for service principal auth.", false),
 					"client_secret": secretVarAttribute("Entra ID client secret.", true),
 					"tenant_id":     secretVarAttribute("Entra ID tenant id.", false),

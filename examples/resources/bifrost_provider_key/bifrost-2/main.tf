@@ -1,7 +1,14 @@
 # Fields of Bifrost 2.x. The provider refuses them at plan time when the
-# server runs an older version, which would silently drop them.
+# server runs an older version, which would silently drop them. (Against the
+# emulator: start it as Bifrost 2, e.g. with -version v2.2.5.) The providers
+# must exist in Bifrost before their keys: here Terraform creates them
+# (import them instead if Bifrost already has them, see bifrost_provider).
+resource "bifrost_provider" "bedrock_mantle" {
+  name = "bedrock_mantle"
+}
+
 resource "bifrost_provider_key" "mantle" {
-  provider_name           = "bedrock_mantle"
+  provider_name           = bifrost_provider.bedrock_mantle.name
   name                    = "bedrock-mantle"
   use_anthropic_endpoints = true
 
@@ -21,8 +28,12 @@ resource "bifrost_provider_key" "mantle" {
   }
 }
 
+resource "bifrost_provider" "vertex" {
+  name = "vertex"
+}
+
 resource "bifrost_provider_key" "vertex_pinned" {
-  provider_name = "vertex"
+  provider_name = bifrost_provider.vertex.name
   name          = "vertex-pinned"
 
   vertex_key_config {

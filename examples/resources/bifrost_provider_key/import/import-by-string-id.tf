@@ -1,5 +1,6 @@
 # Adopt an existing key by its name (or "openai/<key_id>") with an import
-# block (Terraform >= 1.5), then `terraform plan` / `terraform apply`.
+# block (Terraform >= 1.5), then `terraform plan` / `terraform apply`. The
+# key must exist in Bifrost: an import block cannot create it.
 import {
   to = bifrost_provider_key.legacy
   id = "openai/name=legacy-openai"
