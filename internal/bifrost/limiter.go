@@ -20,6 +20,11 @@ const (
 	minWritesInFlight = 1
 	// writeDecreaseFactor multiplies the limit on an overload answer.
 	writeDecreaseFactor = 0.5
+	// writeIncreasePerRound is what a round of successful writes adds to the
+	// limit. Below one slot per round, the limit settles where the server
+	// refuses a smaller share of writes: under AIMD the share of refusals at
+	// equilibrium is proportional to the increase.
+	writeIncreasePerRound = 1.0 / 3
 )
 
 // writeOutcome is what an answer to a write says about the server's load.
@@ -40,9 +45,9 @@ const (
 // with AIMD (additive increase, multiplicative decrease), the rule TCP uses
 // for its congestion window:
 //   - each success of a write that had at least half the limit in use when
-//     it was granted or when it came back adds 1/limit, so a fully used limit
-//     grows by about one per round of writes; a limit that is not used does
-//     not grow;
+//     it was granted or when it came back adds writeIncreasePerRound/limit,
+//     so a fully used limit grows by writeIncreasePerRound per round of
+//     writes; a limit that is not used does not grow;
 //   - an overload answer (lock, 429, 503) multiplies the limit by
 //     writeDecreaseFactor, at most once per round: an overload answer to a
 //     write sent before the last decrease does not decrease it again, because
@@ -145,7 +150,7 @@ func (l *writeLimiter) release(p writePermit, o writeOutcome) (before, after int
 	switch o {
 	case writeSucceeded:
 		if 2*float64(used) >= l.limit {
-			l.limit = min(l.limit+1/l.limit, l.max)
+			l.limit = min(l.limit+writeIncreasePerRound/l.limit, l.max)
 		}
 	case writeOverloaded:
 		if p.round == l.round {

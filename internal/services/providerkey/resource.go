@@ -62,7 +62,8 @@ func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest
 
 // ModifyPlan derives value_env_var and value_from_env from the configured
 // value, so that a switch between a literal and a reference is planned
-// exactly instead of showing as "known after apply".
+// exactly instead of showing as "known after apply", and refuses to erase a
+// secret Terraform knows only by its mask.
 // It runs on every plan of every key, so it works on the raw values, without
 // a conversion to the typed model or a schema walk per attribute set.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -75,6 +76,13 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	r.checkServerVersion(ctx, config, resp)
+	if !req.State.Raw.IsNull() {
+		prior, err := objectAttrs(req.State.Raw)
+		plan, perr := objectAttrs(resp.Plan.Raw)
+		if err == nil && perr == nil {
+			refuseClearingMasked(prior, config, plan, &resp.Diagnostics)
+		}
+	}
 	ref, known, err := referenceOf(config)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("value"), "Cannot read the configuration", err.Error())
