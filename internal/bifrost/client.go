@@ -294,8 +294,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 				wait = jittered(c.cfg.LockRetryWaitMin, c.cfg.LockRetryWaitMax, locks)
 				locks++
 				if time.Now().Add(wait).After(lockDeadline) {
-					return &retryError{last: last, elapsed: time.Since(start), reason: "the server's config store stayed locked by " +
-						"concurrent writes until " + lockLimit + "; raise the resource's timeouts block or lower Terraform's -parallelism"}
+					return &retryError{last: last, elapsed: time.Since(start), reason: lockedUntil(lockLimit)}
 				}
 			case a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable ||
 				(retrySafe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout)):
@@ -398,14 +397,25 @@ func (e *queueError) Error() string {
 
 func (e *queueError) Unwrap() error { return e.err }
 
+// lockedUntil is why lock answers were given up on: limit is what ended the
+// retries.
+func lockedUntil(limit string) string {
+	return "the server's config store stayed locked by concurrent writes until " + limit +
+		"; raise the resource's timeouts block or lower Terraform's -parallelism"
+}
+
 // deadlineError reports a request whose context ended after sent attempts.
 // When the server answered before, its last answer is kept.
 func (c *Client) deadlineError(method, path string, start time.Time, sent int, last *APIError, cause error) error {
 	elapsed := time.Since(start)
 	if last != nil {
 		last.Attempts = sent
-		return &retryError{last: last, elapsed: elapsed, reason: fmt.Sprintf(
-			"the operation's deadline came before a retry succeeded (%v); raise the resource's timeouts block", cause)}
+		reason := fmt.Sprintf("the operation's deadline came before a retry succeeded (%v); raise the resource's timeouts block", cause)
+		if isLockAnswer(last.StatusCode, last.Message) {
+			// Said as when the deadline comes between two attempts.
+			reason = lockedUntil("the operation's deadline")
+		}
+		return &retryError{last: last, elapsed: elapsed, reason: reason}
 	}
 	if q := (*queueError)(nil); sent == 0 && errors.As(cause, &q) {
 		return fmt.Errorf("%s %s: the operation's deadline came before the write could be sent (%s): %w. "+
