@@ -74,3 +74,28 @@ func equal(a, b reflect.Value) bool {
 		return reflect.DeepEqual(a.Interface(), b.Interface())
 	}
 }
+
+// Project converts val to type t by dropping the object attributes t does
+// not have, at any depth of nested objects: a data source shows a
+// resource's state without its write-only attributes. Other values are
+// returned as they are.
+func Project(val attr.Value, t attr.Type, diags *diag.Diagnostics) attr.Value {
+	ot, ok := t.(types.ObjectType)
+	obj, isObj := val.(types.Object)
+	if !ok || !isObj {
+		return val
+	}
+	if obj.IsNull() {
+		return types.ObjectNull(ot.AttrTypes)
+	}
+	if obj.IsUnknown() {
+		return types.ObjectUnknown(ot.AttrTypes)
+	}
+	attrs := make(map[string]attr.Value, len(ot.AttrTypes))
+	for name, at := range ot.AttrTypes {
+		attrs[name] = Project(obj.Attributes()[name], at, diags)
+	}
+	out, d := types.ObjectValue(ot.AttrTypes, attrs)
+	diags.Append(d...)
+	return out
+}

@@ -4,6 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -14,6 +21,8 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
 var _ datasource.DataSourceWithConfigure = (*providerDataSource)(nil)
@@ -71,6 +80,9 @@ func computedAttribute(a schema.Attribute) dsschema.Attribute {
 	case schema.SingleNestedAttribute:
 		nested := map[string]dsschema.Attribute{}
 		for name, n := range a.Attributes {
+			if n.IsWriteOnly() || secret.IsWriteOnlyCompanion(name) {
+				continue // a write-only secret's form and version: never read back
+			}
 			nested[name] = computedAttribute(n)
 		}
 		return dsschema.SingleNestedAttribute{MarkdownDescription: desc, Computed: true, Attributes: nested}
@@ -79,12 +91,12 @@ func computedAttribute(a schema.Attribute) dsschema.Attribute {
 }
 
 func (d *providerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config providerFields
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := config.Name.ValueString()
+	name := configured.ValueString()
 	got, err := d.client.GetProvider(ctx, name)
 	if bifrost.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Provider not found",
@@ -97,5 +109,33 @@ func (d *providerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	fields, diags := flattenProvider(ctx, got, providerFields{})
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, fields)...)
+	resp.Diagnostics.Append(setView(ctx, fields, &resp.State)...)
+}
+
+// setView sets the data source's state from the resource's attributes,
+// without those the data source does not show (the write-only secrets of
+// the nested attributes and their versions): they are set through a state
+// of the resource's schema, then projected on the data source's.
+func setView(ctx context.Context, fields providerFields, dst *tfsdk.State) diag.Diagnostics {
+	var rs resource.SchemaResponse
+	(&providerResource{}).Schema(ctx, resource.SchemaRequest{}, &rs)
+	diags := rs.Diagnostics
+	tt, d := rs.Schema.TypeAtPath(ctx, path.Root("timeouts"))
+	diags.Append(d...)
+	withAttrs, ok := tt.(attr.TypeWithAttributeTypes)
+	if !ok {
+		diags.AddError("Unexpected timeouts type", fmt.Sprintf("The timeouts attribute of bifrost_provider has type %T. Please report this issue to the provider developers.", tt))
+		return diags
+	}
+	src := tfsdk.State{Schema: rs.Schema, Raw: tftypes.NewValue(rs.Schema.Type().TerraformType(ctx), nil)}
+	diags.Append(src.Set(ctx, providerModel{providerFields: fields, Timeouts: timeouts.Value{Object: types.ObjectNull(withAttrs.AttributeTypes())}})...)
+	if diags.HasError() {
+		return diags
+	}
+	for name, a := range dst.Schema.GetAttributes() {
+		var v attr.Value
+		diags.Append(src.GetAttribute(ctx, path.Root(name), &v)...)
+		diags.Append(dst.SetAttribute(ctx, path.Root(name), tfvalue.Project(v, a.GetType(), &diags))...)
+	}
+	return diags
 }

@@ -50,11 +50,15 @@ type concurrencyModel struct {
 }
 
 type proxyModel struct {
-	Type      types.String `tfsdk:"type"`
-	URL       types.String `tfsdk:"url"`
-	Username  types.String `tfsdk:"username"`
-	Password  types.String `tfsdk:"password"`
-	CACertPEM types.String `tfsdk:"ca_cert_pem"`
+	Type     types.String `tfsdk:"type"`
+	URL      types.String `tfsdk:"url"`
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+	// Write-only form of password (see secret.WriteOnlyAttributes); the
+	// data source does not show them.
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	CACertPEM         types.String `tfsdk:"ca_cert_pem"`
 }
 
 type customModel struct {

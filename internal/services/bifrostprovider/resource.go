@@ -14,6 +14,7 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 const (
@@ -47,6 +48,9 @@ func (r *providerResource) Configure(_ context.Context, req resource.ConfigureRe
 func (r *providerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan providerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// Write-only secrets are only in the configuration.
+	written, d := secret.FromConfig(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -72,7 +76,7 @@ func (r *providerResource) Create(ctx context.Context, req resource.CreateReques
 		resp.Diagnostics.AddError("Cannot create the provider", err.Error())
 		return
 	}
-	r.setState(ctx, got, plan, p.CustomProviderConfig, resp.Private, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, got, plan, written, p.CustomProviderConfig, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 func (r *providerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -99,12 +103,17 @@ func (r *providerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		resp.Diagnostics.AddError("Cannot read the provider", err.Error())
 		return
 	}
-	r.setState(ctx, got, state, nil, resp.Private, &resp.State, &resp.Diagnostics)
+	// No fingerprint check of the write-only secrets (proxy_config.password_wo):
+	// Bifrost answers a literal password as the constant "<REDACTED>", so a
+	// fingerprint of the answer could never tell a rotation.
+	r.setState(ctx, got, state, nil, nil, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 func (r *providerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan providerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	written, d := secret.FromConfig(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -132,7 +141,7 @@ func (r *providerResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.AddError("Cannot update the provider", err.Error())
 		return
 	}
-	r.setState(ctx, got, plan, p.CustomProviderConfig, resp.Private, &resp.State, &resp.Diagnostics)
+	r.setState(ctx, got, plan, written, p.CustomProviderConfig, resp.Private, &resp.State, &resp.Diagnostics)
 }
 
 // stateSetter is the resource state of a response.
@@ -141,17 +150,20 @@ type stateSetter interface {
 }
 
 // setState writes the provider the server answered into the state, from
-// prior (the plan after a write, the state on refresh); sent is the custom
-// configuration just written, if any, to detect request types the server
-// dropped.
-func (r *providerResource) setState(ctx context.Context, got *bifrost.Provider, prior providerModel, sent *bifrost.CustomProviderConfig,
+// prior (the plan after a write, the state on refresh); written are the
+// secrets just sent from their write-only form (secret.FromConfig); sent is
+// the custom configuration just written, if any, to detect request types
+// the server dropped.
+func (r *providerResource) setState(ctx context.Context, got *bifrost.Provider, prior providerModel, written []path.Path, sent *bifrost.CustomProviderConfig,
 	private providerdata.PrivateState, state stateSetter, diags *diag.Diagnostics) {
 	fields, d := flattenProvider(ctx, got, prior.providerFields)
 	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
-	diags.Append(state.Set(ctx, providerModel{providerFields: fields, Timeouts: prior.Timeouts})...)
+	m := providerModel{providerFields: fields, Timeouts: prior.Timeouts}
+	secret.KeepWriteOnly(&prior, &m, written)
+	diags.Append(state.Set(ctx, m)...)
 	var extra []byte
 	if n := got.NetworkConfig; n != nil && len(n.Extra) > 0 {
 		extra, _ = json.Marshal(n.Extra)

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 // Bifrost's defaults for a provider created without network_config or
@@ -162,8 +163,19 @@ func concurrencyAttributes() map[string]schema.Attribute {
 	}
 }
 
+// passwordWODetection is the drift note of proxy_config.password_wo.
+const passwordWODetection = "Bifrost returns a literal password as `<REDACTED>`, the same for every password: " +
+	"a change made outside Terraform cannot be detected (no fingerprint is kept)."
+
 func proxyAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
+	password := schema.StringAttribute{
+		MarkdownDescription: "Proxy password." + envRefNote + " Bifrost returns a literal password as `<REDACTED>` (a reference as itself): " +
+			"the configured value is kept, and a change made outside Terraform cannot be detected.",
+		Optional:   true,
+		Sensitive:  true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	return secret.Merge(secret.WriteOnlyAttributes("password", password, passwordWODetection), map[string]schema.Attribute{
 		"type": schema.StringAttribute{
 			MarkdownDescription: "`none`, `http`, `socks5`, or `environment` (the proxy of Bifrost's `HTTP_PROXY`/`HTTPS_PROXY` variables).",
 			Required:            true,
@@ -179,13 +191,6 @@ func proxyAttributes() map[string]schema.Attribute {
 			Optional:            true,
 			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-		"password": schema.StringAttribute{
-			MarkdownDescription: "Proxy password." + envRefNote + " Bifrost returns a literal password as `<REDACTED>` (a reference as itself): " +
-				"the configured value is kept, and a change made outside Terraform cannot be detected.",
-			Optional:   true,
-			Sensitive:  true,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-		},
 		"ca_cert_pem": schema.StringAttribute{
 			MarkdownDescription: "PEM-encoded CA certificate to trust for TLS through the proxy." + envRefNote +
 				" Bifrost returns a literal certificate as `<REDACTED>` (a reference as itself): the configured value is kept, " +
@@ -193,7 +198,7 @@ func proxyAttributes() map[string]schema.Attribute {
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 		},
-	}
+	})
 }
 
 func customAttributes() map[string]schema.Attribute {

@@ -89,11 +89,16 @@ func TestSchemaModelParity(t *testing.T) {
 		t.Fatal(diags)
 	}
 	dsState := tfsdk.State{Schema: ds.Schema, Raw: tftypes.NewValue(ds.Schema.Type().TerraformType(ctx), nil)}
-	if diags := dsState.Set(ctx, fullModel()); diags.HasError() {
+	if diags := setView(ctx, fullModel(), &dsState); diags.HasError() {
 		t.Fatalf("data source schema and providerFields differ: %v", diags)
 	}
 	if pw := ds.Schema.Attributes["proxy_config"].(dsschema.SingleNestedAttribute).Attributes["password"]; !pw.IsSensitive() {
 		t.Error("the data source's proxy_config.password is not sensitive")
+	}
+	for _, name := range []string{"password_wo", "password_wo_version"} {
+		if _, ok := ds.Schema.Attributes["proxy_config"].(dsschema.SingleNestedAttribute).Attributes[name]; ok {
+			t.Errorf("the data source shows proxy_config.%s", name)
+		}
 	}
 }
 

@@ -169,6 +169,8 @@ func flattenKey(ctx context.Context, k *bifrost.Key, provider string, prior keyM
 	m.SGLKeyConfig = flattenURL(k.SGLKeyConfig, prior.SGLKeyConfig)
 	m.ReplicateKeyConfig = flattenReplicate(k.ReplicateKeyConfig, prior.ReplicateKeyConfig)
 	m.MantleKeyConfig = flattenMantle(k.BedrockMantleKeyConfig, prior.MantleKeyConfig)
+	// The secrets of the blocks configured write-only stay out of state.
+	secret.KeepWriteOnly(&prior, &m, nil)
 	return m, diags
 }
 

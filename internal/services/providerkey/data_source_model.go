@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
 // This file holds what the two data sources (bifrost_provider_key and
@@ -111,7 +113,8 @@ func (v keyView) values(ctx context.Context, k *bifrost.Key, provider string) (m
 	for name := range v.attrs {
 		var val attr.Value
 		diags.Append(state.GetAttribute(ctx, path.Root(name), &val)...)
-		out[name] = val
+		// Without the write-only secrets of the blocks and their versions.
+		out[name] = tfvalue.Project(val, v.attrs[name].GetType(), &diags)
 	}
 	out["value"] = types.StringNull()
 	if k.Value.Value != "" {
@@ -199,6 +202,9 @@ func computedBlock(name string, b rschema.Block, diags *diag.Diagnostics) schema
 func computedAttributes(parent string, attrs map[string]rschema.Attribute, blocks map[string]rschema.Block, diags *diag.Diagnostics) map[string]schema.Attribute {
 	out := map[string]schema.Attribute{}
 	for name, a := range attrs {
+		if a.IsWriteOnly() || secret.IsWriteOnlyCompanion(name) {
+			continue // a write-only secret's form and version: never read back
+		}
 		out[name] = computedAttribute(parent+"."+name, a, "", diags)
 	}
 	for name, b := range blocks {

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 // secretBlocks are the blocks whose string attributes Bifrost may answer
@@ -28,11 +29,14 @@ func refuseClearingMasked(prior, config, plan map[string]tftypes.Value, diags *d
 		addMaskedCleared(diags, path.Root("value"), "value (or value_wo with value_wo_version)")
 	}
 	for _, block := range secretBlocks {
-		before, after := objectOrNil(prior[block]), objectOrNil(plan[block])
+		before, after, configured := objectOrNil(prior[block]), objectOrNil(plan[block]), objectOrNil(config[block])
 		if before == nil || after == nil {
 			continue
 		}
 		for name, v := range before {
+			if wo, ok := configured[name+secret.WriteOnlySuffix]; ok && !wo.IsNull() {
+				continue // written from its write-only form
+			}
 			if maskedCleared(v, after[name]) {
 				addMaskedCleared(diags, path.Root(block).AtName(name), block+"."+name)
 			}

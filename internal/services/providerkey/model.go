@@ -41,44 +41,60 @@ type keyModel struct {
 }
 
 type azureModel struct {
-	Endpoint     types.String `tfsdk:"endpoint"`
-	APIVersion   types.String `tfsdk:"api_version"`
-	ClientID     types.String `tfsdk:"client_id"`
-	ClientSecret types.String `tfsdk:"client_secret"`
-	TenantID     types.String `tfsdk:"tenant_id"`
-	Scopes       types.List   `tfsdk:"scopes"`
+	Endpoint              types.String `tfsdk:"endpoint"`
+	APIVersion            types.String `tfsdk:"api_version"`
+	ClientID              types.String `tfsdk:"client_id"`
+	ClientSecret          types.String `tfsdk:"client_secret"`
+	ClientSecretWO        types.String `tfsdk:"client_secret_wo"`
+	ClientSecretWOVersion types.Int64  `tfsdk:"client_secret_wo_version"`
+	TenantID              types.String `tfsdk:"tenant_id"`
+	Scopes                types.List   `tfsdk:"scopes"`
 }
 
 type vertexModel struct {
-	ProjectID         types.String `tfsdk:"project_id"`
-	ProjectNumber     types.String `tfsdk:"project_number"`
-	Region            types.String `tfsdk:"region"`
-	AuthCredentials   types.String `tfsdk:"auth_credentials"`
-	ForceSingleRegion types.Bool   `tfsdk:"force_single_region"`
+	ProjectID                types.String `tfsdk:"project_id"`
+	ProjectNumber            types.String `tfsdk:"project_number"`
+	Region                   types.String `tfsdk:"region"`
+	AuthCredentials          types.String `tfsdk:"auth_credentials"`
+	AuthCredentialsWO        types.String `tfsdk:"auth_credentials_wo"`
+	AuthCredentialsWOVersion types.Int64  `tfsdk:"auth_credentials_wo_version"`
+	ForceSingleRegion        types.Bool   `tfsdk:"force_single_region"`
 }
 
 type bedrockModel struct {
-	AccessKey     types.String  `tfsdk:"access_key"`
-	SecretKey     types.String  `tfsdk:"secret_key"`
-	SessionToken  types.String  `tfsdk:"session_token"`
-	Region        types.String  `tfsdk:"region"`
-	ARN           types.String  `tfsdk:"arn"`
-	RoleARN       types.String  `tfsdk:"role_arn"`
-	ExternalID    types.String  `tfsdk:"external_id"`
-	SessionName   types.String  `tfsdk:"session_name"`
-	ProjectID     types.String  `tfsdk:"project_id"`
-	BatchS3Config *batchS3Model `tfsdk:"batch_s3_config"`
+	AccessKey             types.String  `tfsdk:"access_key"`
+	AccessKeyWO           types.String  `tfsdk:"access_key_wo"`
+	AccessKeyWOVersion    types.Int64   `tfsdk:"access_key_wo_version"`
+	SecretKey             types.String  `tfsdk:"secret_key"`
+	SecretKeyWO           types.String  `tfsdk:"secret_key_wo"`
+	SecretKeyWOVersion    types.Int64   `tfsdk:"secret_key_wo_version"`
+	SessionToken          types.String  `tfsdk:"session_token"`
+	SessionTokenWO        types.String  `tfsdk:"session_token_wo"`
+	SessionTokenWOVersion types.Int64   `tfsdk:"session_token_wo_version"`
+	Region                types.String  `tfsdk:"region"`
+	ARN                   types.String  `tfsdk:"arn"`
+	RoleARN               types.String  `tfsdk:"role_arn"`
+	ExternalID            types.String  `tfsdk:"external_id"`
+	SessionName           types.String  `tfsdk:"session_name"`
+	ProjectID             types.String  `tfsdk:"project_id"`
+	BatchS3Config         *batchS3Model `tfsdk:"batch_s3_config"`
 }
 
 type mantleModel struct {
-	AccessKey    types.String `tfsdk:"access_key"`
-	SecretKey    types.String `tfsdk:"secret_key"`
-	SessionToken types.String `tfsdk:"session_token"`
-	Region       types.String `tfsdk:"region"`
-	RoleARN      types.String `tfsdk:"role_arn"`
-	ExternalID   types.String `tfsdk:"external_id"`
-	SessionName  types.String `tfsdk:"session_name"`
-	ProjectID    types.String `tfsdk:"project_id"`
+	AccessKey             types.String `tfsdk:"access_key"`
+	AccessKeyWO           types.String `tfsdk:"access_key_wo"`
+	AccessKeyWOVersion    types.Int64  `tfsdk:"access_key_wo_version"`
+	SecretKey             types.String `tfsdk:"secret_key"`
+	SecretKeyWO           types.String `tfsdk:"secret_key_wo"`
+	SecretKeyWOVersion    types.Int64  `tfsdk:"secret_key_wo_version"`
+	SessionToken          types.String `tfsdk:"session_token"`
+	SessionTokenWO        types.String `tfsdk:"session_token_wo"`
+	SessionTokenWOVersion types.Int64  `tfsdk:"session_token_wo_version"`
+	Region                types.String `tfsdk:"region"`
+	RoleARN               types.String `tfsdk:"role_arn"`
+	ExternalID            types.String `tfsdk:"external_id"`
+	SessionName           types.String `tfsdk:"session_name"`
+	ProjectID             types.String `tfsdk:"project_id"`
 }
 
 type batchS3Model struct {

@@ -228,10 +228,12 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	var plan keyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	wo := configuredWriteOnly(ctx, req.Config, &resp.Diagnostics)
+	written, d := secret.FromConfig(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state, ok := r.create(ctx, plan, wo, resp.Private, &resp.Diagnostics)
+	state, ok := r.create(ctx, plan, wo, written, resp.Private, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -242,7 +244,7 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 // create writes the planned key (with wo, the configured value_wo) and
 // returns its state, recording the write in private. ok is false when the
 // key was not created.
-func (r *keyResource) create(ctx context.Context, plan keyModel, wo types.String, private providerdata.PrivateState, diags *diag.Diagnostics) (state keyModel, ok bool) {
+func (r *keyResource) create(ctx context.Context, plan keyModel, wo types.String, written []path.Path, private providerdata.PrivateState, diags *diag.Diagnostics) (state keyModel, ok bool) {
 	timeout, d := plan.Timeouts.Create(ctx, defaultTimeout)
 	diags.Append(d...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -276,7 +278,8 @@ func (r *keyResource) create(ctx context.Context, plan keyModel, wo types.String
 
 	state, d = flattenKey(ctx, got, provider, plan)
 	diags.Append(d...)
-	diags.Append(recordWrite(ctx, private, got, !wo.IsNull())...)
+	secret.KeepWriteOnly(&plan, &state, written)
+	diags.Append(recordWrite(ctx, private, got, &state, !wo.IsNull())...)
 	warnUnresolvedEnv(diags, got, valueAttribute(!wo.IsNull()), r.client.Endpoint())
 	return state, true
 }
@@ -359,6 +362,12 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 			newState.ValueWOVersion = types.Int64Null()
 		}
 	}
+	drifted, d := secret.CheckFingerprints(ctx, req.Private, &newState, got)
+	resp.Diagnostics.Append(d...)
+	for _, p := range drifted {
+		resp.Diagnostics.AddAttributeWarning(p, "Key secret changed outside Terraform",
+			fmt.Sprintf("%s of key %s/%s in Bifrost is no longer the one written from %s_wo. The plan writes %s_wo again.", p, provider, id, p, p))
+	}
 	// The response already holds the prior state: converting the model back
 	// is only needed when the read changed it (a refresh of an unchanged key
 	// is the common case of every plan).
@@ -408,6 +417,8 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	wo := configuredWriteOnly(ctx, req.Config, &resp.Diagnostics)
+	written, d := secret.FromConfig(ctx, req.Config, &plan)
+	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -437,9 +448,10 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	newState, d := flattenKey(ctx, got, provider, plan)
 	resp.Diagnostics.Append(d...)
+	secret.KeepWriteOnly(&plan, &newState, written)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState)...)
-	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, !wo.IsNull())...)
+	resp.Diagnostics.Append(recordWrite(ctx, resp.Private, got, &newState, !wo.IsNull())...)
 	warnUnresolvedEnv(&resp.Diagnostics, got, valueAttribute(!wo.IsNull()), r.client.Endpoint())
 }
 
@@ -534,8 +546,9 @@ func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, m keyModel)
 
 // recordWrite keeps, in private state, the time of this write (for
 // read-after-write consistency), the fields the provider does not model,
-// and, for value_wo, the fingerprint of what the server now holds.
-func recordWrite(ctx context.Context, private providerdata.PrivateState, got *bifrost.Key, writeOnly bool) diag.Diagnostics {
+// and, for value_wo and each write-only secret of the blocks (those with an
+// X_wo_version in state), the fingerprint of what the server now holds.
+func recordWrite(ctx context.Context, private providerdata.PrivateState, got *bifrost.Key, state *keyModel, writeOnly bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ts, _ := json.Marshal(time.Now().UnixMilli())
 	diags.Append(private.SetKey(ctx, privateWrittenAt, ts)...)
@@ -544,6 +557,7 @@ func recordWrite(ctx context.Context, private providerdata.PrivateState, got *bi
 		fp, _ = json.Marshal(secret.Fingerprint(got.Value))
 	}
 	diags.Append(private.SetKey(ctx, privateFingerprint, fp)...)
+	diags.Append(secret.RecordFingerprints(ctx, private, state, got)...)
 	diags.Append(setExtra(ctx, private, got)...)
 	return diags
 }

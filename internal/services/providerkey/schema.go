@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 const secretFieldNote = " Accepts a literal or an `env.NAME` reference that Bifrost resolves in its own environment. " +
@@ -37,6 +38,19 @@ func secretVarAttribute(description string, sensitive bool) schema.StringAttribu
 		Sensitive:           sensitive,
 		Validators:          []validator.String{secretRefValidator{}},
 	}
+}
+
+// woDetection tells, in the description of a write-only secret of a block,
+// how a change made outside Terraform is seen.
+const woDetection = "Out-of-band rotations are still detected through the mask Bifrost returns, with the limits of `value` " +
+	"(a hash of the mask is kept in private state)."
+
+// secretAttributes is a secret of a provider-specific block: the sensitive
+// attribute name, and its write-only form name_wo with name_wo_version
+// (see secret.WriteOnlyAttributes). Every secret of a block is declared
+// with it, so that it has a write-only form by construction.
+func secretAttributes(name, description string) map[string]schema.Attribute {
+	return secret.WriteOnlyAttributes(name, secretVarAttribute(description, true), woDetection)
 }
 
 func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -207,48 +221,47 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 		Blocks: map[string]schema.Block{
 			"azure_key_config": schema.SingleNestedBlock{
 				MarkdownDescription: "Azure OpenAI settings (`provider_name = \"azure\"` or a custom provider based on azure).",
-				Attributes: map[string]schema.Attribute{
-					"endpoint":      secretVarAttribute("Azure resource endpoint, e.g. `https://my-resource.openai.azure.com`. Bifrost ≥ 2.0 returns a literal endpoint in clear; Bifrost 1.x masks it.", false),
-					"api_version":   secretVarAttribute("Azure OpenAI API version (Bifrost's default: `2024-10-21`), Bifrost 1.x only (Bifrost ≥ 2.0 sets it per alias, in `alias_configs`). Unlike the other fields of this block, Bifrost returns a literal API version in clear.", false),
-					"client_id":     secretVarAttribute("Entra ID application (client) id, for service principal auth.", false),
-					"client_secret": secretVarAttribute("Entra ID client secret.", true),
-					"tenant_id":     secretVarAttribute("Entra ID tenant id.", false),
+				Attributes: secret.Merge(secretAttributes("client_secret", "Entra ID client secret."), map[string]schema.Attribute{
+					"endpoint":    secretVarAttribute("Azure resource endpoint, e.g. `https://my-resource.openai.azure.com`. Bifrost ≥ 2.0 returns a literal endpoint in clear; Bifrost 1.x masks it.", false),
+					"api_version": secretVarAttribute("Azure OpenAI API version (Bifrost's default: `2024-10-21`), Bifrost 1.x only (Bifrost ≥ 2.0 sets it per alias, in `alias_configs`). Unlike the other fields of this block, Bifrost returns a literal API version in clear.", false),
+					"client_id":   secretVarAttribute("Entra ID application (client) id, for service principal auth.", false),
+					"tenant_id":   secretVarAttribute("Entra ID tenant id.", false),
 					"scopes": schema.ListAttribute{
 						MarkdownDescription: "OAuth scopes for Entra ID auth.",
 						ElementType:         types.StringType,
 						Optional:            true,
 						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 					},
-				},
+				}),
 			},
 			"vertex_key_config": schema.SingleNestedBlock{
 				MarkdownDescription: "Google Vertex AI settings.",
-				Attributes: map[string]schema.Attribute{
-					"project_id":       secretVarAttribute("Google Cloud project id.", false),
-					"project_number":   secretVarAttribute("Google Cloud project number.", false),
-					"region":           secretVarAttribute("Vertex region, e.g. `us-central1`.", false),
-					"auth_credentials": secretVarAttribute("Service account JSON; empty means Application Default Credentials.", true),
+				Attributes: secret.Merge(secretAttributes("auth_credentials", "Service account JSON; empty means Application Default Credentials."), map[string]schema.Attribute{
+					"project_id":     secretVarAttribute("Google Cloud project id.", false),
+					"project_number": secretVarAttribute("Google Cloud project number.", false),
+					"region":         secretVarAttribute("Vertex region, e.g. `us-central1`.", false),
 					"force_single_region": schema.BoolAttribute{
 						MarkdownDescription: "Never fall back to other regions. Bifrost ≥ 2.0. Default `false`.",
 						Optional:            true,
 						Computed:            true,
 						Default:             booldefault.StaticBool(false),
 					},
-				},
+				}),
 			},
 			"bedrock_key_config": schema.SingleNestedBlock{
 				MarkdownDescription: "AWS Bedrock settings. Without access and secret key Bifrost uses its IAM role.",
-				Attributes: map[string]schema.Attribute{
-					"access_key":    secretVarAttribute("AWS access key id.", true),
-					"secret_key":    secretVarAttribute("AWS secret access key.", true),
-					"session_token": secretVarAttribute("AWS session token.", true),
-					"region":        secretVarAttribute("AWS region, e.g. `us-east-1`.", false),
-					"arn":           secretVarAttribute("Inference profile or model ARN.", false),
-					"role_arn":      secretVarAttribute("IAM role to assume (STS AssumeRole).", false),
-					"external_id":   secretVarAttribute("External id for the role assumption.", false),
-					"session_name":  secretVarAttribute("Session name for the role assumption.", false),
-					"project_id":    secretVarAttribute("Bedrock project id. Bifrost ≥ 2.0.", false),
-				},
+				Attributes: secret.Merge(
+					secretAttributes("access_key", "AWS access key id."),
+					secretAttributes("secret_key", "AWS secret access key."),
+					secretAttributes("session_token", "AWS session token."),
+					map[string]schema.Attribute{
+						"region":       secretVarAttribute("AWS region, e.g. `us-east-1`.", false),
+						"arn":          secretVarAttribute("Inference profile or model ARN.", false),
+						"role_arn":     secretVarAttribute("IAM role to assume (STS AssumeRole).", false),
+						"external_id":  secretVarAttribute("External id for the role assumption.", false),
+						"session_name": secretVarAttribute("Session name for the role assumption.", false),
+						"project_id":   secretVarAttribute("Bedrock project id. Bifrost ≥ 2.0.", false),
+					}),
 				Blocks: map[string]schema.Block{
 					"batch_s3_config": schema.SingleNestedBlock{
 						MarkdownDescription: "S3 buckets for Bedrock batch jobs.",
@@ -316,16 +329,17 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 			"bedrock_mantle_key_config": schema.SingleNestedBlock{
 				MarkdownDescription: "AWS Bedrock Mantle settings (`provider_name = \"bedrock_mantle\"`). Bifrost ≥ 2.0.",
-				Attributes: map[string]schema.Attribute{
-					"access_key":    secretVarAttribute("AWS access key id.", true),
-					"secret_key":    secretVarAttribute("AWS secret access key.", true),
-					"session_token": secretVarAttribute("AWS session token.", true),
-					"region":        secretVarAttribute("AWS region.", false),
-					"role_arn":      secretVarAttribute("IAM role to assume.", false),
-					"external_id":   secretVarAttribute("External id for the role assumption.", false),
-					"session_name":  secretVarAttribute("Session name for the role assumption.", false),
-					"project_id":    secretVarAttribute("Bedrock project id.", false),
-				},
+				Attributes: secret.Merge(
+					secretAttributes("access_key", "AWS access key id."),
+					secretAttributes("secret_key", "AWS secret access key."),
+					secretAttributes("session_token", "AWS session token."),
+					map[string]schema.Attribute{
+						"region":       secretVarAttribute("AWS region.", false),
+						"role_arn":     secretVarAttribute("IAM role to assume.", false),
+						"external_id":  secretVarAttribute("External id for the role assumption.", false),
+						"session_name": secretVarAttribute("Session name for the role assumption.", false),
+						"project_id":   secretVarAttribute("Bedrock project id.", false),
+					}),
 			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
