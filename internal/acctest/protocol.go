@@ -2,6 +2,8 @@ package acctest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -135,3 +137,45 @@ func Diags(diags []*tfprotov6.Diagnostic) []string {
 
 // HasErrors reports whether any diagnostic is an error.
 func HasErrors(diags []*tfprotov6.Diagnostic) bool { return hasErrors(diags) }
+
+// AttrPath renders a diagnostic's attribute path as Terraform users write
+// it: a.b["key"].c[0]; a set element as [value]; "" for none.
+func AttrPath(p *tftypes.AttributePath) string {
+	if p == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case tftypes.AttributeName:
+			if b.Len() > 0 {
+				b.WriteString(".")
+			}
+			b.WriteString(string(s))
+		case tftypes.ElementKeyString:
+			fmt.Fprintf(&b, "[%q]", string(s))
+		case tftypes.ElementKeyInt:
+			fmt.Fprintf(&b, "[%d]", int64(s))
+		case tftypes.ElementKeyValue:
+			var v string
+			if err := tftypes.Value(s).As(&v); err != nil {
+				fmt.Fprintf(&b, "[%s]", tftypes.Value(s))
+			} else {
+				fmt.Fprintf(&b, "[%q]", v)
+			}
+		default:
+			fmt.Fprintf(&b, "[%v]", s)
+		}
+	}
+	return b.String()
+}
+
+// RenderDiags renders diagnostics one a line, with their attribute paths,
+// for test failure messages.
+func RenderDiags(diags []*tfprotov6.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		fmt.Fprintf(&b, "\n  %s at %q: %s: %s", d.Severity, AttrPath(d.Attribute), d.Summary, d.Detail)
+	}
+	return b.String()
+}

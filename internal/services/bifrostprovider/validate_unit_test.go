@@ -114,56 +114,16 @@ func planTimeDiags(t *testing.T, ps *acctest.ProtocolServer, config map[string]t
 	return append(v.Diagnostics, p.Diagnostics...)
 }
 
-// attrPath renders a diagnostic's attribute path as Terraform users write
-// it: a.b["key"].c[0]; a set element as [value].
-func attrPath(p *tftypes.AttributePath) string {
-	if p == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, step := range p.Steps() {
-		switch s := step.(type) {
-		case tftypes.AttributeName:
-			if b.Len() > 0 {
-				b.WriteString(".")
-			}
-			b.WriteString(string(s))
-		case tftypes.ElementKeyString:
-			fmt.Fprintf(&b, "[%q]", string(s))
-		case tftypes.ElementKeyInt:
-			fmt.Fprintf(&b, "[%d]", int64(s))
-		case tftypes.ElementKeyValue:
-			var v string
-			if err := tftypes.Value(s).As(&v); err != nil {
-				fmt.Fprintf(&b, "[%s]", tftypes.Value(s))
-			} else {
-				fmt.Fprintf(&b, "[%q]", v)
-			}
-		default:
-			fmt.Fprintf(&b, "[%v]", s)
-		}
-	}
-	return b.String()
-}
-
-func renderDiags(diags []*tfprotov6.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range diags {
-		fmt.Fprintf(&b, "\n  %s at %q: %s: %s", d.Severity, attrPath(d.Attribute), d.Summary, d.Detail)
-	}
-	return b.String()
-}
-
 // expectOne checks that diags are exactly one diagnostic of severity, on
 // attribute path, whose summary and detail contain every string of want.
 func expectOne(t *testing.T, diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity, path string, want []string) {
 	t.Helper()
 	if len(diags) != 1 || diags[0].Severity != severity {
-		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), renderDiags(diags))
+		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), acctest.RenderDiags(diags))
 	}
 	d := diags[0]
-	if got := attrPath(d.Attribute); got != path {
-		t.Errorf("%s on %q, want on %q:%s", severity, got, path, renderDiags(diags))
+	if got := acctest.AttrPath(d.Attribute); got != path {
+		t.Errorf("%s on %q, want on %q:%s", severity, got, path, acctest.RenderDiags(diags))
 	}
 	text := d.Summary + ": " + d.Detail
 	for _, w := range want {
@@ -396,7 +356,7 @@ func TestProviderPlanTimeValidation_good(t *testing.T) {
 	for _, tc := range goodProviderCases {
 		t.Run(tc.name, func(t *testing.T) {
 			if diags := planTimeDiags(t, ps, tc.config(t, s)); len(diags) != 0 {
-				t.Errorf("want no diagnostics, got:%s", renderDiags(diags))
+				t.Errorf("want no diagnostics, got:%s", acctest.RenderDiags(diags))
 			}
 		})
 	}
@@ -435,14 +395,14 @@ func TestProviderPlanTimeValidation_serverVersion(t *testing.T) {
 		ps, _, s := providerServer(t, "v1.5.1")
 		cfg := customWith(network(map[string]tftypes.Value{"default_request_timeout_in_seconds": num(45), "stream_idle_timeout_in_seconds": num(90)}))
 		if diags := planTimeDiags(t, ps, cfg(t, s)); len(diags) != 0 {
-			t.Errorf("want no diagnostics, got:%s", renderDiags(diags))
+			t.Errorf("want no diagnostics, got:%s", acctest.RenderDiags(diags))
 		}
 	})
 
 	t.Run("v2.2.6 accepts keep_alive_timeout_in_seconds", func(t *testing.T) {
 		ps, _, s := providerServer(t, "v2.2.6")
 		if diags := planTimeDiags(t, ps, keepAlive(t, s)); len(diags) != 0 {
-			t.Errorf("want no diagnostics, got:%s", renderDiags(diags))
+			t.Errorf("want no diagnostics, got:%s", acctest.RenderDiags(diags))
 		}
 	})
 
@@ -472,7 +432,7 @@ func TestProviderImportID(t *testing.T) {
 		t.Run("accepts "+id, func(t *testing.T) {
 			resp := importID(t, id)
 			if len(resp.Diagnostics) != 0 || len(resp.ImportedResources) != 1 {
-				t.Fatalf("import %q: %d resources, diagnostics:%s", id, len(resp.ImportedResources), renderDiags(resp.Diagnostics))
+				t.Fatalf("import %q: %d resources, diagnostics:%s", id, len(resp.ImportedResources), acctest.RenderDiags(resp.Diagnostics))
 			}
 			state := acctest.Attrs(t, ps.ResourceType(resourceType), resp.ImportedResources[0].State)
 			if got := acctest.Str(t, state["name"]); got != id {

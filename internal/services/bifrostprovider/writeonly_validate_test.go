@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 )
 
 // TestWriteOnlyProxyPasswordValidation: proxy_config.password_wo conflicts
@@ -44,7 +46,7 @@ func TestWriteOnlyProxyPasswordValidation(t *testing.T) {
 	})
 	t.Run("write-only form with a version", func(t *testing.T) {
 		if diags := validate(t, map[string]tftypes.Value{"password_wo": str(wo), "password_wo_version": num(1)}); len(diags) != 0 {
-			t.Errorf("want no diagnostics, got:%s", renderDiags(diags))
+			t.Errorf("want no diagnostics, got:%s", acctest.RenderDiags(diags))
 		}
 	})
 	expectNoWrites(t, srv)

@@ -54,7 +54,7 @@ func withoutWriteOnly(config map[string]tftypes.Value) map[string]tftypes.Value 
 func applyCreate(t *testing.T, ps *acctest.ProtocolServer, config map[string]tftypes.Value) *tfprotov6.ApplyResourceChangeResponse {
 	t.Helper()
 	if diags := planTimeDiags(t, ps, typeName, config); acctest.HasErrors(diags) {
-		t.Fatalf("plan of the create failed:%s", renderDiags(diags))
+		t.Fatalf("plan of the create failed:%s", acctest.RenderDiags(diags))
 	}
 	typ := ps.ResourceType(typeName)
 	ctx := context.Background()
@@ -90,7 +90,7 @@ func applyUpdate(t *testing.T, ps *acctest.ProtocolServer, created *tfprotov6.Ap
 		TypeName: typeName, Config: &cfg, PriorState: created.NewState, ProposedNewState: &proposed, PriorPrivate: created.Private,
 	})
 	if err != nil || acctest.HasErrors(plan.Diagnostics) {
-		t.Fatalf("plan of the update failed: %v%s", err, renderDiags(plan.Diagnostics))
+		t.Fatalf("plan of the update failed: %v%s", err, acctest.RenderDiags(plan.Diagnostics))
 	}
 	apply, err := ps.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: typeName, Config: &cfg, PriorState: created.NewState, PlannedState: plan.PlannedState, PlannedPrivate: plan.PlannedPrivate,
@@ -106,7 +106,7 @@ func mustCreate(t *testing.T, ps *acctest.ProtocolServer, config map[string]tfty
 	t.Helper()
 	r := applyCreate(t, ps, config)
 	if len(r.Diagnostics) != 0 {
-		t.Fatalf("create:%s", renderDiags(r.Diagnostics))
+		t.Fatalf("create:%s", acctest.RenderDiags(r.Diagnostics))
 	}
 	return r
 }
@@ -116,11 +116,11 @@ func mustCreate(t *testing.T, ps *acctest.ProtocolServer, config map[string]tfty
 func expectDiag(t *testing.T, diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity, path string, want, hidden []string) {
 	t.Helper()
 	if len(diags) != 1 || diags[0].Severity != severity {
-		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), renderDiags(diags))
+		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), acctest.RenderDiags(diags))
 	}
 	d := diags[0]
-	if got := attrPath(d.Attribute); got != path {
-		t.Errorf("%s on %q, want on %q:%s", severity, got, path, renderDiags(diags))
+	if got := acctest.AttrPath(d.Attribute); got != path {
+		t.Errorf("%s on %q, want on %q:%s", severity, got, path, acctest.RenderDiags(diags))
 	}
 	text := d.Summary + ": " + d.Detail
 	for _, w := range want {
@@ -315,7 +315,7 @@ func TestWriteWarning_envEmpty(t *testing.T) {
 					"bedrock_key_config": s.block(t, "bedrock_key_config", map[string]tftypes.Value{
 						"access_key": str("env." + unset), "secret_key": str("AKIA-literal-secret-0123456789")})}))
 				if len(r.Diagnostics) != 2 {
-					t.Fatalf("want 2 warnings, got:%s", renderDiags(r.Diagnostics))
+					t.Fatalf("want 2 warnings, got:%s", acctest.RenderDiags(r.Diagnostics))
 				}
 				expectDiag(t, r.Diagnostics[:1], warningSev, "value", wantFor("value", "value", unset), nil)
 				expectDiag(t, r.Diagnostics[1:], warningSev, "bedrock_key_config.access_key",

@@ -146,49 +146,16 @@ func planTimeDiags(t *testing.T, ps *acctest.ProtocolServer, resourceType string
 	return append(v.Diagnostics, p.Diagnostics...)
 }
 
-// attrPath renders a diagnostic's attribute path as Terraform users write
-// it: a.b["key"].c[0]. "" for none.
-func attrPath(p *tftypes.AttributePath) string {
-	if p == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, step := range p.Steps() {
-		switch s := step.(type) {
-		case tftypes.AttributeName:
-			if b.Len() > 0 {
-				b.WriteString(".")
-			}
-			b.WriteString(string(s))
-		case tftypes.ElementKeyString:
-			fmt.Fprintf(&b, "[%q]", string(s))
-		case tftypes.ElementKeyInt:
-			fmt.Fprintf(&b, "[%d]", int64(s))
-		default:
-			fmt.Fprintf(&b, "[%v]", s)
-		}
-	}
-	return b.String()
-}
-
-func renderDiags(diags []*tfprotov6.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range diags {
-		fmt.Fprintf(&b, "\n  %s at %q: %s: %s", d.Severity, attrPath(d.Attribute), d.Summary, d.Detail)
-	}
-	return b.String()
-}
-
 // expectOneError checks that diags are exactly one error, on attribute path,
 // whose summary and detail contain every string of want and none of hidden.
 func expectOneError(t *testing.T, diags []*tfprotov6.Diagnostic, path string, want, hidden []string) {
 	t.Helper()
 	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError {
-		t.Fatalf("want exactly one error, got %d diagnostics:%s", len(diags), renderDiags(diags))
+		t.Fatalf("want exactly one error, got %d diagnostics:%s", len(diags), acctest.RenderDiags(diags))
 	}
 	d := diags[0]
-	if got := attrPath(d.Attribute); got != path {
-		t.Errorf("error on %q, want on %q:%s", got, path, renderDiags(diags))
+	if got := acctest.AttrPath(d.Attribute); got != path {
+		t.Errorf("error on %q, want on %q:%s", got, path, acctest.RenderDiags(diags))
 	}
 	text := d.Summary + ": " + d.Detail
 	for _, w := range want {
@@ -206,7 +173,7 @@ func expectOneError(t *testing.T, diags []*tfprotov6.Diagnostic, path string, wa
 func expectNoDiags(t *testing.T, diags []*tfprotov6.Diagnostic) {
 	t.Helper()
 	if len(diags) != 0 {
-		t.Errorf("want no diagnostics, got:%s", renderDiags(diags))
+		t.Errorf("want no diagnostics, got:%s", acctest.RenderDiags(diags))
 	}
 }
 
@@ -656,7 +623,7 @@ func TestProviderKeyPlanTimeValidation_serverVersion(t *testing.T) {
 		diags := planTimeDiags(t, ps, typeName, v2Only[0].config(t, s))
 		if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
 			diags[0].Summary != "Cannot tell the Bifrost version" || !strings.Contains(diags[0].Detail, "version store down") {
-			t.Errorf("want one warning that the version cannot be read, with the server's error; got:%s", renderDiags(diags))
+			t.Errorf("want one warning that the version cannot be read, with the server's error; got:%s", acctest.RenderDiags(diags))
 		}
 	})
 }
