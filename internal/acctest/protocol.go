@@ -179,3 +179,49 @@ func RenderDiags(diags []*tfprotov6.Diagnostic) string {
 	}
 	return b.String()
 }
+
+// ExpectOneDiag checks that diags are exactly one diagnostic of severity, on
+// attribute path (as AttrPath renders it), whose summary and detail contain
+// every string of want and none of hidden (e.g. secrets).
+func ExpectOneDiag(t testing.TB, diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity, path string, want, hidden []string) {
+	t.Helper()
+	if len(diags) != 1 || diags[0].Severity != severity {
+		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), RenderDiags(diags))
+	}
+	d := diags[0]
+	if got := AttrPath(d.Attribute); got != path {
+		t.Errorf("%s on %q, want on %q:%s", severity, got, path, RenderDiags(diags))
+	}
+	text := d.Summary + ": " + d.Detail
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("the %s does not say %q:\n%s", severity, w, text)
+		}
+	}
+	for _, h := range hidden {
+		if strings.Contains(text, h) {
+			t.Errorf("the %s shows %q, which it must not:\n%s", severity, h, text)
+		}
+	}
+}
+
+// ObjectValue is a value of the object type typ with the given attributes,
+// the others null.
+func ObjectValue(t testing.TB, typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("%s is not an object", typ)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	for name, v := range attrs {
+		if _, ok := obj.AttributeTypes[name]; !ok {
+			t.Fatalf("no attribute %q in %s", name, typ)
+		}
+		vals[name] = v
+	}
+	return tftypes.NewValue(obj, vals)
+}

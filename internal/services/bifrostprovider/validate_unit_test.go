@@ -49,21 +49,7 @@ func (s providerShape) custom(t *testing.T, attrs map[string]tftypes.Value) tfty
 
 func objectOf(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
 	t.Helper()
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		t.Fatalf("%s is not an object", typ)
-	}
-	vals := map[string]tftypes.Value{}
-	for name, at := range obj.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	for name, v := range attrs {
-		if _, ok := obj.AttributeTypes[name]; !ok {
-			t.Fatalf("no attribute %q in %s", name, typ)
-		}
-		vals[name] = v
-	}
-	return tftypes.NewValue(obj, vals)
+	return acctest.ObjectValue(t, typ, attrs)
 }
 
 func strValues(ss ...string) []tftypes.Value {
@@ -118,19 +104,7 @@ func planTimeDiags(t *testing.T, ps *acctest.ProtocolServer, config map[string]t
 // attribute path, whose summary and detail contain every string of want.
 func expectOne(t *testing.T, diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity, path string, want []string) {
 	t.Helper()
-	if len(diags) != 1 || diags[0].Severity != severity {
-		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), acctest.RenderDiags(diags))
-	}
-	d := diags[0]
-	if got := acctest.AttrPath(d.Attribute); got != path {
-		t.Errorf("%s on %q, want on %q:%s", severity, got, path, acctest.RenderDiags(diags))
-	}
-	text := d.Summary + ": " + d.Detail
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("the %s does not say %q:\n%s", severity, w, text)
-		}
-	}
+	acctest.ExpectOneDiag(t, diags, severity, path, want, nil)
 }
 
 // providerCase is one configuration of bifrost_provider and its one error

@@ -1,8 +1,6 @@
 package bifrostprovider_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -19,36 +17,6 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
 )
-
-// noSecretInPlan fails when the plan JSON (terraform show -json of the plan)
-// holds any of the secrets.
-type noSecretInPlan struct{ secrets []string }
-
-func (c noSecretInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	b, err := json.Marshal(req.Plan)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if err := acctest.NoSecretIn(string(b), c.secrets...); err != nil {
-		resp.Error = fmt.Errorf("plan JSON: %w", err)
-	}
-}
-
-// noSecretInState fails when the state (terraform show -json) holds any of
-// the secrets.
-type noSecretInState struct{ secrets []string }
-
-func (c noSecretInState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	b, err := json.Marshal(req.State)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if err := acctest.NoSecretIn(string(b), c.secrets...); err != nil {
-		resp.Error = fmt.Errorf("state JSON: %w", err)
-	}
-}
 
 // TestAccProvider_writeOnlyProxyPassword configures the proxy password
 // write-only: no byte of it in the state or the plan, the server holds it,
@@ -104,7 +72,7 @@ variable "proxy_password" {
 		}
 	}
 	stateChecks := []statecheck.StateCheck{
-		noSecretInState{all},
+		acctest.NoSecretInState(all...),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_config").AtMapKey("password"), knownvalue.Null()),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_config").AtMapKey("password_wo"), knownvalue.Null()),
 	}
@@ -117,8 +85,8 @@ variable "proxy_password" {
 				Config:          cfg(1),
 				ConfigVariables: vars(first),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{noSecretInPlan{all}},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), noSecretInPlan{all}},
+					PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(all...)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), acctest.NoSecretInPlan(all...)},
 				},
 				ConfigStateChecks: append(stateChecks,
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_config").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1))),
@@ -135,7 +103,7 @@ variable "proxy_password" {
 				ConfigVariables: vars(second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						acctest.ExpectChangedLeaves(addr, readOnly, "proxy_config.password_wo_version"), noSecretInPlan{all},
+						acctest.ExpectChangedLeaves(addr, readOnly, "proxy_config.password_wo_version"), acctest.NoSecretInPlan(all...),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

@@ -3,7 +3,6 @@ package providerkey_test
 import (
 	"context"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -115,24 +114,7 @@ func mustCreate(t *testing.T, ps *acctest.ProtocolServer, config map[string]tfty
 // attribute path, saying every string of want and none of hidden.
 func expectDiag(t *testing.T, diags []*tfprotov6.Diagnostic, severity tfprotov6.DiagnosticSeverity, path string, want, hidden []string) {
 	t.Helper()
-	if len(diags) != 1 || diags[0].Severity != severity {
-		t.Fatalf("want exactly one %s, got %d diagnostics:%s", severity, len(diags), acctest.RenderDiags(diags))
-	}
-	d := diags[0]
-	if got := acctest.AttrPath(d.Attribute); got != path {
-		t.Errorf("%s on %q, want on %q:%s", severity, got, path, acctest.RenderDiags(diags))
-	}
-	text := d.Summary + ": " + d.Detail
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("the %s does not say %q:\n%s", severity, w, text)
-		}
-	}
-	for _, h := range hidden {
-		if strings.Contains(text, h) {
-			t.Errorf("the %s says %q, which it must not:\n%s", severity, h, text)
-		}
-	}
+	acctest.ExpectOneDiag(t, diags, severity, path, want, hidden)
 }
 
 const (

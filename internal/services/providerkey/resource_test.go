@@ -3,14 +3,12 @@ package providerkey_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -445,16 +443,6 @@ func TestAccProviderKey_writeOnly(t *testing.T) {
   value_wo         = %q
   value_wo_version = %d`, id, secret, version))
 	}
-	noSecretInState := func(secret string) resource.TestCheckFunc {
-		return func(s *terraform.State) error {
-			for k, v := range s.RootModule().Resources[addr].Primary.Attributes {
-				if strings.Contains(v, secret) {
-					return fmt.Errorf("state attribute %s holds the write-only secret", k)
-				}
-			}
-			return nil
-		}
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
@@ -462,7 +450,7 @@ func TestAccProviderKey_writeOnly(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(first, 1),
-				Check:  resource.ComposeTestCheckFunc(noSecretInState(first), tg.CheckStoredSecret("openai", id, first)),
+				Check:  resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(first), tg.CheckStoredSecret("openai", id, first)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("value_wo"), knownvalue.Null()),
@@ -473,7 +461,7 @@ func TestAccProviderKey_writeOnly(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{acctest.ExpectChangedAttributes(addr, "value_wo_version")},
 				},
-				Check: resource.ComposeTestCheckFunc(noSecretInState(second), tg.CheckStoredSecret("openai", id, second)),
+				Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(second), tg.CheckStoredSecret("openai", id, second)),
 			},
 			{
 				PreConfig: func() {

@@ -41,21 +41,7 @@ func newKeyShape(t *testing.T, ps *acctest.ProtocolServer) keyShape {
 // others null.
 func object(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
 	t.Helper()
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		t.Fatalf("%s is not an object", typ)
-	}
-	vals := map[string]tftypes.Value{}
-	for name, at := range obj.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	for name, v := range attrs {
-		if _, ok := obj.AttributeTypes[name]; !ok {
-			t.Fatalf("no attribute %q in %s", name, typ)
-		}
-		vals[name] = v
-	}
-	return tftypes.NewValue(obj, vals)
+	return acctest.ObjectValue(t, typ, attrs)
 }
 
 // key is a configuration: an openai key with a literal value, changed by
@@ -150,24 +136,7 @@ func planTimeDiags(t *testing.T, ps *acctest.ProtocolServer, resourceType string
 // whose summary and detail contain every string of want and none of hidden.
 func expectOneError(t *testing.T, diags []*tfprotov6.Diagnostic, path string, want, hidden []string) {
 	t.Helper()
-	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError {
-		t.Fatalf("want exactly one error, got %d diagnostics:%s", len(diags), acctest.RenderDiags(diags))
-	}
-	d := diags[0]
-	if got := acctest.AttrPath(d.Attribute); got != path {
-		t.Errorf("error on %q, want on %q:%s", got, path, acctest.RenderDiags(diags))
-	}
-	text := d.Summary + ": " + d.Detail
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("the error does not say %q:\n%s", w, text)
-		}
-	}
-	for _, h := range hidden {
-		if strings.Contains(text, h) {
-			t.Errorf("the error shows the secret %q:\n%s", h, text)
-		}
-	}
+	acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, path, want, hidden)
 }
 
 func expectNoDiags(t *testing.T, diags []*tfprotov6.Diagnostic) {

@@ -1,8 +1,6 @@
 package providerkey_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -84,53 +82,6 @@ var woScenarios = map[string]woScenario{
 	},
 }
 
-// noSecretInPlan fails when the plan JSON (terraform show -json of the plan)
-// holds any byte sequence of the secrets.
-type noSecretInPlan struct{ secrets []string }
-
-func (c noSecretInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	b, err := json.Marshal(req.Plan)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if err := acctest.NoSecretIn(string(b), c.secrets...); err != nil {
-		resp.Error = fmt.Errorf("plan JSON: %w", err)
-	}
-}
-
-// noSecretInState fails when the state (terraform show -json) holds any of
-// the secrets.
-type noSecretInState struct{ secrets []string }
-
-func (c noSecretInState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	b, err := json.Marshal(req.State)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	if err := acctest.NoSecretIn(string(b), c.secrets...); err != nil {
-		resp.Error = fmt.Errorf("state JSON: %w", err)
-	}
-}
-
-// noSecretInStateFile fails when any attribute of the state file holds one
-// of the secrets.
-func noSecretInStateFile(secrets ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, m := range s.Modules {
-			for name, r := range m.Resources {
-				for k, v := range r.Primary.Attributes {
-					if err := acctest.NoSecretIn(v, secrets...); err != nil {
-						return fmt.Errorf("state file, %s.%s: %w", name, k, err)
-					}
-				}
-			}
-		}
-		return nil
-	}
-}
-
 // checkStoredSecrets checks that the emulator stores each configured secret
 // itself (not a mask).
 func checkStoredSecrets(tg *acctest.Target, provider, block, id string, secrets map[string]string) resource.TestCheckFunc {
@@ -198,8 +149,8 @@ func TestAccProviderKey_writeOnlyBlocks(t *testing.T) {
     %s%s
   }`, id, sc.block, sc.other, b.String()))
 			}
-			noSecret := []plancheck.PlanCheck{noSecretInPlan{all}}
-			stateChecks := []statecheck.StateCheck{noSecretInState{all}}
+			noSecret := []plancheck.PlanCheck{acctest.NoSecretInPlan(all...)}
+			stateChecks := []statecheck.StateCheck{acctest.NoSecretInState(all...)}
 			for _, a := range attrs {
 				stateChecks = append(stateChecks,
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New(sc.block).AtMapKey(a), knownvalue.Null()),
@@ -218,7 +169,7 @@ func TestAccProviderKey_writeOnlyBlocks(t *testing.T) {
 							PostApplyPostRefresh: append([]plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}, noSecret...),
 						},
 						ConfigStateChecks: stateChecks,
-						Check:             resource.ComposeTestCheckFunc(noSecretInStateFile(all...), checkStoredSecrets(tg, sc.provider, sc.block, id, sc.secrets)),
+						Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), checkStoredSecrets(tg, sc.provider, sc.block, id, sc.secrets)),
 					},
 					{
 						// A new secret with a new version is sent.
@@ -228,7 +179,7 @@ func TestAccProviderKey_writeOnlyBlocks(t *testing.T) {
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
 						ConfigStateChecks: stateChecks,
-						Check:             resource.ComposeTestCheckFunc(noSecretInStateFile(all...), checkStoredSecrets(tg, sc.provider, sc.block, id, second)),
+						Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), checkStoredSecrets(tg, sc.provider, sc.block, id, second)),
 					},
 					{
 						// A rotation outside Terraform: the refresh nulls the
@@ -252,7 +203,7 @@ func TestAccProviderKey_writeOnlyBlocks(t *testing.T) {
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 						},
 						ConfigStateChecks: stateChecks,
-						Check:             resource.ComposeTestCheckFunc(noSecretInStateFile(all...), checkStoredSecrets(tg, sc.provider, sc.block, id, second)),
+						Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), checkStoredSecrets(tg, sc.provider, sc.block, id, second)),
 					},
 				},
 			})
