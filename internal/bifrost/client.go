@@ -231,14 +231,19 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 
 	start := time.Now()
-	lockDeadline := start.Add(c.cfg.LockRetryTimeout)
-	lockLimit := fmt.Sprintf("the %s bound on retries of a locked write", c.cfg.LockRetryTimeout)
-	if d, ok := ctx.Deadline(); ok {
-		lockDeadline, lockLimit = d, "the operation's deadline"
+	lockDeadline, hasDeadline := ctx.Deadline()
+	if !hasDeadline {
+		lockDeadline = start.Add(c.cfg.LockRetryTimeout)
 	}
 	tflog.Debug(ctx, "Bifrost request", map[string]any{
 		"method": method, "path": path, "body": redactBody(body, secrets),
 	})
+	logAnswer := func(attempt, status int, body []byte) {
+		tflog.Debug(ctx, "Bifrost response", map[string]any{
+			"method": method, "path": path, "status": status, "attempts": attempt,
+			"duration_ms": time.Since(start).Milliseconds(), "body": redactBody(body, secrets),
+		})
+	}
 	var (
 		last    *APIError // the last answer, when it was not a 2xx
 		retries int       // retries counted against MaxRetries
@@ -270,10 +275,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 				"method": method, "path": path, "attempt": attempt + 1, "error": Redact(err.Error(), secrets...), "wait_ms": wait.Milliseconds(),
 			})
 		case a.status >= 200 && a.status <= 299:
-			tflog.Debug(ctx, "Bifrost response", map[string]any{
-				"method": method, "path": path, "status": a.status, "attempts": attempt,
-				"duration_ms": time.Since(start).Milliseconds(), "body": redactBody(a.body, secrets),
-			})
+			logAnswer(attempt, a.status, a.body)
 			if out != nil {
 				if err := json.Unmarshal(a.body, out); err != nil {
 					return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
@@ -285,18 +287,19 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 				Method: method, Path: path, StatusCode: a.status, Attempts: attempt,
 				Message: Redact(a.message, secrets...),
 			}
-			tflog.Debug(ctx, "Bifrost response", map[string]any{
-				"method": method, "path": path, "status": a.status, "attempts": attempt,
-				"duration_ms": time.Since(start).Milliseconds(), "body": redactBody(a.body, secrets),
-			})
+			logAnswer(attempt, a.status, a.body)
 			switch {
 			case isLockAnswer(a.status, a.message):
 				wait = jittered(c.cfg.LockRetryWaitMin, c.cfg.LockRetryWaitMax, locks)
 				locks++
 				if time.Now().Add(wait).After(lockDeadline) {
-					return &retryError{last: last, elapsed: time.Since(start), reason: lockedUntil(lockLimit)}
+					limit := "the operation's deadline"
+					if !hasDeadline {
+						limit = fmt.Sprintf("the %s bound on retries of a locked write", c.cfg.LockRetryTimeout)
+					}
+					return &retryError{last: last, elapsed: time.Since(start), reason: lockedUntil(limit)}
 				}
-			case a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable ||
+			case isOverload(a.status) ||
 				(retrySafe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout)):
 				if retries >= c.cfg.MaxRetries {
 					if attempt == 1 {

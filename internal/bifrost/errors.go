@@ -103,12 +103,6 @@ func IsDuplicateID(err error) bool {
 	return errors.As(err, &e) && strings.Contains(e.Message, "a record with this key id already exists")
 }
 
-// isDatabaseLocked reports a write that SQLite refused under concurrent
-// writers: the server did not apply it, so it is safe to send again.
-func isDatabaseLocked(status int, message string) bool {
-	return status == http.StatusInternalServerError && strings.Contains(message, "database is locked")
-}
-
 func statusOf(err error) int {
 	var e *APIError
 	if errors.As(err, &e) {

@@ -225,41 +225,70 @@ func (k *Key) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// EachSecretField calls fn for the key's value (block "", name "value") and
+// every secret-wrapper field of its provider-specific block that is set,
+// with the block's and the field's JSON names. Rich aliases are not
+// included.
+func (k *Key) EachSecretField(fn func(block, name string, v *SecretVar)) {
+	fn("", "value", &k.Value)
+	type field struct {
+		name string
+		v    *SecretVar
+	}
+	each := func(block string, fields ...field) {
+		for _, f := range fields {
+			if f.v != nil {
+				fn(block, f.name, f.v)
+			}
+		}
+	}
+	if c := k.AzureKeyConfig; c != nil {
+		each("azure_key_config",
+			field{"endpoint", &c.Endpoint}, field{"api_version", c.APIVersion}, field{"client_id", c.ClientID},
+			field{"client_secret", c.ClientSecret}, field{"tenant_id", c.TenantID})
+	}
+	if c := k.VertexKeyConfig; c != nil {
+		each("vertex_key_config",
+			field{"project_id", &c.ProjectID}, field{"project_number", &c.ProjectNumber}, field{"region", &c.Region},
+			field{"auth_credentials", &c.AuthCredentials})
+	}
+	if c := k.BedrockKeyConfig; c != nil {
+		each("bedrock_key_config",
+			field{"access_key", &c.AccessKey}, field{"secret_key", &c.SecretKey}, field{"session_token", c.SessionToken},
+			field{"region", c.Region}, field{"arn", c.ARN}, field{"role_arn", c.RoleARN},
+			field{"external_id", c.ExternalID}, field{"session_name", c.SessionName}, field{"project_id", c.ProjectID})
+	}
+	if c := k.BedrockMantleKeyConfig; c != nil {
+		each("bedrock_mantle_key_config",
+			field{"access_key", &c.AccessKey}, field{"secret_key", &c.SecretKey}, field{"session_token", c.SessionToken},
+			field{"region", c.Region}, field{"role_arn", c.RoleARN}, field{"external_id", c.ExternalID},
+			field{"session_name", c.SessionName}, field{"project_id", c.ProjectID})
+	}
+	if c := k.VLLMKeyConfig; c != nil {
+		each("vllm_key_config", field{"url", &c.URL})
+	}
+	if c := k.OllamaKeyConfig; c != nil {
+		each("ollama_key_config", field{"url", &c.URL})
+	}
+	if c := k.SGLKeyConfig; c != nil {
+		each("sgl_key_config", field{"url", &c.URL})
+	}
+}
+
 // Secrets returns the literal secrets the key carries (not references), for
 // masking in logs.
 func (k Key) Secrets() []string {
 	var out []string
-	add := func(vs ...*SecretVar) {
-		for _, v := range vs {
-			if v != nil && v.Ref == "" && v.Value != "" {
-				out = append(out, v.Value)
-			}
+	add := func(v *SecretVar) {
+		if v != nil && v.Ref == "" && v.Value != "" {
+			out = append(out, v.Value)
 		}
 	}
-	add(&k.Value)
-	if c := k.AzureKeyConfig; c != nil {
-		add(&c.Endpoint, c.APIVersion, c.ClientID, c.ClientSecret, c.TenantID)
-	}
-	if c := k.VertexKeyConfig; c != nil {
-		add(&c.ProjectID, &c.ProjectNumber, &c.Region, &c.AuthCredentials)
-	}
-	if c := k.BedrockKeyConfig; c != nil {
-		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.ARN, c.RoleARN, c.ExternalID, c.SessionName, c.ProjectID)
-	}
+	k.EachSecretField(func(_, _ string, v *SecretVar) { add(v) })
 	for _, a := range k.AliasConfigs {
-		add(a.Region, a.Endpoint, a.ProjectID, a.ProjectNumber, a.InferenceProfileARN)
-	}
-	if c := k.BedrockMantleKeyConfig; c != nil {
-		add(&c.AccessKey, &c.SecretKey, c.SessionToken, c.Region, c.RoleARN, c.ExternalID, c.SessionName, c.ProjectID)
-	}
-	if c := k.VLLMKeyConfig; c != nil {
-		add(&c.URL)
-	}
-	if c := k.OllamaKeyConfig; c != nil {
-		add(&c.URL)
-	}
-	if c := k.SGLKeyConfig; c != nil {
-		add(&c.URL)
+		for _, v := range []*SecretVar{a.Region, a.Endpoint, a.ProjectID, a.ProjectNumber, a.InferenceProfileARN} {
+			add(v)
+		}
 	}
 	return out
 }

@@ -9,12 +9,13 @@ import (
 	"time"
 )
 
-// postgresLockMessages are the texts of PostgreSQL's refusals under
-// contention, as Bifrost wraps them into a 500 on a Postgres config store:
-// deadlock detected (SQLSTATE 40P01), could not serialize access (40001),
-// canceling statement due to lock timeout and could not obtain lock (55P03).
-// In each case the transaction was rolled back: nothing was written.
-var postgresLockMessages = []string{
+// lockMessages are the texts of the config store's refusals under
+// contention, as Bifrost wraps them into a 500: SQLite's "database is
+// locked", and PostgreSQL's deadlock detected (SQLSTATE 40P01), could not
+// serialize access (40001), canceling statement due to lock timeout and
+// could not obtain lock (55P03). In each case nothing was written.
+var lockMessages = []string{
+	"database is locked",
 	"deadlock detected",
 	"could not serialize access",
 	"canceling statement due to lock timeout",
@@ -30,18 +31,21 @@ var postgresLockMessages = []string{
 // provider key: failed to create provider key in store: database is
 // locked"), so the texts are looked for anywhere in the message.
 func isLockAnswer(status int, message string) bool {
-	if isDatabaseLocked(status, message) {
-		return true
-	}
 	if status != http.StatusInternalServerError {
 		return false
 	}
-	for _, m := range postgresLockMessages {
+	for _, m := range lockMessages {
 		if strings.Contains(message, m) {
 			return true
 		}
 	}
 	return false
+}
+
+// isOverload reports a 429 or 503: the server refused the request for the
+// load it is under.
+func isOverload(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
 }
 
 // isWrite reports whether a request changes the server: these go through
@@ -59,7 +63,7 @@ func outcomeOf(status int, message string) writeOutcome {
 	switch {
 	case status >= 200 && status <= 299:
 		return writeSucceeded
-	case status == http.StatusTooManyRequests, status == http.StatusServiceUnavailable, isLockAnswer(status, message):
+	case isOverload(status), isLockAnswer(status, message):
 		return writeOverloaded
 	}
 	return writeNeutral
@@ -79,7 +83,7 @@ func jittered(minWait, maxWait time.Duration, n int) time.Duration {
 // (capped at maxRetryAfter), otherwise the jittered exponential wait for
 // the n-th retry.
 func backoff(minWait, maxWait time.Duration, n int, status int, header http.Header) time.Duration {
-	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+	if isOverload(status) {
 		if d, ok := retryAfter(header.Get("Retry-After")); ok {
 			return min(d, maxRetryAfter)
 		}

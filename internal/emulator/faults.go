@@ -86,7 +86,8 @@ func (s *Server) takeFault(method, path string) (reply, bool) {
 // Bifrost's SQLite store does under contention ("database is locked"),
 // without storing anything. The sequence of failures is fixed by seed.
 // A locked provider DELETE still answers 200, as the real handler only logs
-// the failure, and the provider stays.
+// the failure, and the provider stays (guess: read from source, not
+// recorded).
 func (s *Server) LockWrites(fraction float64, seed int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -201,6 +201,8 @@ func (s *Server) createProvider(c *call) reply {
 		return s.errReply(http.StatusConflict, fmt.Sprintf("Provider %s already exists", pl.name))
 	}
 	if s.lockedWrite() {
+		// guess: no refused provider write is recorded; the message
+		// follows the pattern of the key create's.
 		return s.errReply(http.StatusInternalServerError, "Failed to add provider: failed to add provider in store: "+dbLocked)
 	}
 	p := &provider{name: pl.name, network: pl.network, custom: pl.custom, proxy: pl.proxy, openai: pl.openai}
@@ -267,6 +269,8 @@ func (s *Server) updateProvider(c *call) reply {
 		}
 	}
 	if s.lockedWrite() {
+		// guess: no refused provider write is recorded; the message
+		// follows the pattern of the key create's.
 		return s.errReply(http.StatusInternalServerError, "Failed to update provider: failed to update provider config in store: "+dbLocked)
 	}
 	p := &provider{name: c.provider}
@@ -546,6 +550,9 @@ func (s *Server) deleteKey(c *call) reply {
 	}
 	rp := jsonReply(s.renderKey(k))
 	if s.lockedWrite() {
+		// guess: only the message's end is recorded (semantics.md,
+		// Concurrency: a refused delete ends "... database is locked");
+		// the prefix follows the create message's pattern.
 		return s.errReply(http.StatusInternalServerError, "Failed to delete provider key: failed to delete provider key in store: "+dbLocked)
 	}
 	p.keys = slices.Delete(p.keys, i, i+1)

@@ -225,6 +225,7 @@ func (s *Server) parseNetwork(src []byte, f field) (*network, error) {
 	}
 	// ca_cert_pem is an EnvVar (v1.5) or SecretVar (v2) like a key's value:
 	// a literal, an "env." (v2: or "vault.") reference, or the object forms.
+	// guess: from source; the recordings only show a literal PEM.
 	if m, ok := lookup(members, "ca_cert_pem"); ok && !isNull(m.raw) {
 		sec := s.parseSecret(m.raw)
 		n.caCert = &sec
@@ -254,9 +255,11 @@ func renderCACert(sec *secret, v2 bool) (string, bool) {
 	var out string
 	switch {
 	case !v2 && sec.fromEnv:
-		// v1.5 answers env_var whatever its form, even without the prefix.
+		// guess (from source): v1.5 answers env_var whatever its form,
+		// even without the prefix.
 		out = sec.ref
 	case v2 && (sec.typ == typeEnv || sec.typ == typeVault):
+		// guess (from source), as the v2 mask below.
 		out = sec.ref
 	default:
 		out = bifrost.Mask(sec.val)
@@ -264,7 +267,8 @@ func renderCACert(sec *secret, v2 bool) (string, bool) {
 	return out, out != ""
 }
 
-// mergeNetworkEcho is PUT's restoration of an echoed ca_cert_pem: the
+// mergeNetworkEcho is PUT's restoration of an echoed ca_cert_pem (guess:
+// read from the v1.5.1 handler's source, not recorded): the
 // handler keeps the stored certificate when the one sent is
 // redacted-looking (a mask, a placeholder, or a reference) and equal to what
 // the server currently answers for it (nc.CACertPEM.IsRedacted() &&

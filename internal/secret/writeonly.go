@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 )
 
 // Write-only secrets of nested blocks and nested attributes.
@@ -155,8 +156,15 @@ func walk(v reflect.Value, parent path.Path, nested bool, out *[]field) {
 	if !nested {
 		return
 	}
-	for tag, fv := range byTag {
+	// In declaration order, so that diagnostics and private state writes
+	// come out the same on every run.
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("tfsdk")
+		fv := byTag[tag]
 		name, ok := strings.CutSuffix(tag, WriteOnlySuffix)
+		if !fv.IsValid() {
+			continue
+		}
 		if !ok || fv.Type() != stringType {
 			continue
 		}
@@ -219,19 +227,13 @@ func KeepWriteOnly(prior, m any, written []path.Path) {
 	}
 }
 
-// PrivateState is the private state API of a resource response.
-type PrivateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 func fingerprintKey(p path.Path) string { return fingerprintPrefix + p.String() }
 
 // RecordFingerprints keeps, in private state, the fingerprint of the
 // server's answer (answer: the wire struct the server returned, e.g.
 // *bifrost.Key) for each write-only secret of the state m (a pointer), and
 // removes it for the others.
-func RecordFingerprints(ctx context.Context, private PrivateState, m any, answer any) diag.Diagnostics {
+func RecordFingerprints(ctx context.Context, private providerdata.PrivateState, m any, answer any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, f := range fields(m) {
 		var fp []byte
@@ -247,7 +249,7 @@ func RecordFingerprints(ctx context.Context, private PrivateState, m any, answer
 // RecordFingerprints kept, for each write-only secret of the state m (a
 // pointer), and nulls X_wo_version in m for those that changed outside
 // Terraform (so that the plan writes X_wo again). It returns their paths.
-func CheckFingerprints(ctx context.Context, private PrivateState, m any, answer any) ([]path.Path, diag.Diagnostics) {
+func CheckFingerprints(ctx context.Context, private providerdata.PrivateState, m any, answer any) ([]path.Path, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var drifted []path.Path
 	for _, f := range fields(m) {

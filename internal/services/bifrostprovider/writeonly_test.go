@@ -51,14 +51,6 @@ variable "proxy_password" {
 	vars := func(password string) config.Variables {
 		return config.Variables{"proxy_password": config.StringVariable(password)}
 	}
-	noSecretInFile := func(s *terraform.State) error {
-		for k, v := range s.RootModule().Resources[addr].Primary.Attributes {
-			if err := acctest.NoSecretIn(v, all...); err != nil {
-				return fmt.Errorf("state file, %s: %w", k, err)
-			}
-		}
-		return nil
-	}
 	stored := func(want string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			if tg.Emulator == nil {
@@ -90,7 +82,7 @@ variable "proxy_password" {
 				},
 				ConfigStateChecks: append(stateChecks,
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("proxy_config").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1))),
-				Check: resource.ComposeTestCheckFunc(noSecretInFile, stored(first),
+				Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), stored(first),
 					checkServer(tg, name, func(p *bifrost.Provider) error {
 						if p.ProxyConfig == nil || p.ProxyConfig.Password == nil || p.ProxyConfig.Password.Value == first {
 							return fmt.Errorf("server proxy_config %+v: expected a redacted password", p.ProxyConfig)
@@ -108,7 +100,7 @@ variable "proxy_password" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: stateChecks,
-				Check:             resource.ComposeTestCheckFunc(noSecretInFile, stored(second)),
+				Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), stored(second)),
 			},
 		},
 	})

@@ -131,15 +131,15 @@ data "bifrost_provider_key" "test" {
 func TestAccProviderKeyDataSource_providerConfigs(t *testing.T) {
 	tg := acctest.New(t, emulator.Options{})
 	// Bifrost 1.x masks a literal azure endpoint; Bifrost 2 shows it.
-	endpoint := bifrost.Mask("https://example.openai.azure.com")
+	endpoint := bifrost.Mask("https://example-resource.localhost")
 	if tg.Version(t).AtLeast(2, 0) {
-		endpoint = "https://example.openai.azure.com"
+		endpoint = "https://example-resource.localhost"
 	}
 	bodies := map[string]string{
 		"azure": `
   value = "azure-key-0123456789abcdef"
   azure_key_config {
-    endpoint      = "https://example.openai.azure.com"
+    endpoint      = "https://example-resource.localhost"
     client_id     = "client-id-0123456789"
     client_secret = "client-secret-0123456789"
     tenant_id     = "tenant-0123456789abc"

@@ -45,49 +45,14 @@ func (f secretField) envName() string {
 // alias_configs are left out: Bifrost's answers do not say how it resolved
 // them.
 func secretFields(k *bifrost.Key, valueAttr string) []secretField {
-	out := []secretField{{path: path.Root(valueAttr), wire: "value", v: &k.Value}}
-	type field struct {
-		name string
-		v    *bifrost.SecretVar
-	}
-	add := func(block string, fields ...field) {
-		for _, f := range fields {
-			if f.v != nil {
-				out = append(out, secretField{path: path.Root(block).AtName(f.name), wire: block + "." + f.name, v: f.v})
-			}
+	var out []secretField
+	k.EachSecretField(func(block, name string, v *bifrost.SecretVar) {
+		if block == "" {
+			out = append(out, secretField{path: path.Root(valueAttr), wire: name, v: v})
+			return
 		}
-	}
-	if c := k.AzureKeyConfig; c != nil {
-		add("azure_key_config",
-			field{"endpoint", &c.Endpoint}, field{"api_version", c.APIVersion}, field{"client_id", c.ClientID},
-			field{"client_secret", c.ClientSecret}, field{"tenant_id", c.TenantID})
-	}
-	if c := k.VertexKeyConfig; c != nil {
-		add("vertex_key_config",
-			field{"project_id", &c.ProjectID}, field{"project_number", &c.ProjectNumber}, field{"region", &c.Region},
-			field{"auth_credentials", &c.AuthCredentials})
-	}
-	if c := k.BedrockKeyConfig; c != nil {
-		add("bedrock_key_config",
-			field{"access_key", &c.AccessKey}, field{"secret_key", &c.SecretKey}, field{"session_token", c.SessionToken},
-			field{"region", c.Region}, field{"arn", c.ARN}, field{"role_arn", c.RoleARN},
-			field{"external_id", c.ExternalID}, field{"session_name", c.SessionName}, field{"project_id", c.ProjectID})
-	}
-	if c := k.BedrockMantleKeyConfig; c != nil {
-		add("bedrock_mantle_key_config",
-			field{"access_key", &c.AccessKey}, field{"secret_key", &c.SecretKey}, field{"session_token", c.SessionToken},
-			field{"region", c.Region}, field{"role_arn", c.RoleARN}, field{"external_id", c.ExternalID},
-			field{"session_name", c.SessionName}, field{"project_id", c.ProjectID})
-	}
-	if c := k.VLLMKeyConfig; c != nil {
-		add("vllm_key_config", field{"url", &c.URL})
-	}
-	if c := k.OllamaKeyConfig; c != nil {
-		add("ollama_key_config", field{"url", &c.URL})
-	}
-	if c := k.SGLKeyConfig; c != nil {
-		add("sgl_key_config", field{"url", &c.URL})
-	}
+		out = append(out, secretField{path: path.Root(block).AtName(name), wire: block + "." + name, v: v})
+	})
 	return out
 }
 

@@ -354,7 +354,7 @@ func TestWriteError_nameTaken(t *testing.T) {
 					"bifrost_provider_key.taken_key " + ownAddress,
 					`The existing key belongs to provider "anthropic": set provider_name = "anthropic" as well, or the import is followed by a replacement.`,
 					"Bifrost said: Bifrost answered HTTP ",
-				}, []string{okSecret, "<resource address>"})
+				}, []string{okSecret})
 			})
 			t.Run("in the same provider", func(t *testing.T) {
 				k := existing("openai", "1st")

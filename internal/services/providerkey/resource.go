@@ -76,12 +76,13 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	r.checkServerVersion(ctx, config, resp)
-	if !req.State.Raw.IsNull() {
-		prior, err := objectAttrs(req.State.Raw)
-		plan, perr := objectAttrs(resp.Plan.Raw)
-		if err == nil && perr == nil {
-			refuseClearingMasked(prior, config, plan, &resp.Diagnostics)
-		}
+	plan, err := objectAttrs(resp.Plan.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the plan", err.Error())
+		return
+	}
+	if prior := objectOrNil(req.State.Raw); prior != nil {
+		refuseClearingMasked(prior, config, plan, &resp.Diagnostics)
 	}
 	ref, known, err := referenceOf(config)
 	if err != nil {
@@ -89,11 +90,6 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	if !known {
-		return
-	}
-	plan, err := objectAttrs(resp.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the plan", err.Error())
 		return
 	}
 	envVar, fromEnv := tftypes.NewValue(tftypes.String, ref), tftypes.NewValue(tftypes.Bool, ref != "")

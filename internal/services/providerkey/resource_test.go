@@ -62,7 +62,7 @@ var keyScenarios = map[string]keyScenario{
 		create: `
   value = "azure-key-0123456789abcdef"
   azure_key_config {
-    endpoint      = "https://example.openai.azure.com"
+    endpoint      = "https://example-resource.localhost"
     client_id     = "client-id-0123456789"
     client_secret = "client-secret-0123456789"
     tenant_id     = "tenant-0123456789abc"
@@ -71,7 +71,7 @@ var keyScenarios = map[string]keyScenario{
 		update: `
   value = "azure-key-0123456789abcdef"
   azure_key_config {
-    endpoint = "https://other.openai.azure.com"
+    endpoint = "https://other-resource.localhost"
   }`,
 		checks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("azure_key_config").AtMapKey("scopes").AtSliceIndex(0),
@@ -83,12 +83,12 @@ var keyScenarios = map[string]keyScenario{
 		provider: "azure",
 		create: `
   azure_key_config {
-    endpoint    = "https://example.openai.azure.com"
+    endpoint    = "https://example-resource.localhost"
     api_version = "2024-10-21"
   }`,
 		update: `
   azure_key_config {
-    endpoint    = "https://example.openai.azure.com"
+    endpoint    = "https://example-resource.localhost"
     api_version = "2025-01-01-preview"
   }`,
 		checks: []statecheck.StateCheck{

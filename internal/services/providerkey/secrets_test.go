@@ -29,7 +29,7 @@ resource "bifrost_provider_key" "azure" {
   name          = "` + names["azure"] + `"
   value         = "azure-secret-value-0123456789` + suffix + `"
   azure_key_config {
-    endpoint      = "https://example.openai.azure.com"
+    endpoint      = "https://example-resource.localhost"
     client_id     = "client-id-0123456789"
     client_secret = "azure-client-secret-0123456789` + suffix + `"
     tenant_id     = "tenant-0123456789abc"

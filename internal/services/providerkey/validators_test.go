@@ -412,12 +412,7 @@ var goodKeyCases = []keyCase{
 // the v2 attributes of the good inputs plan.
 func validationServer(t *testing.T, version string) (*acctest.ProtocolServer, *emulator.Server) {
 	t.Helper()
-	srv, err := emulator.Start(emulator.Options{Version: version})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	return acctest.NewProtocolServer(t, srv.URL()), srv
+	return hintServer(t, version, emulator.Options{})
 }
 
 // expectNoWrites fails when a write reached the server: a refused

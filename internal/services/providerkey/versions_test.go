@@ -273,7 +273,7 @@ func TestAccProviderKey_v1FieldsRefusedByV2(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: keyConfig(tg, "azure", acctest.Name("v2"), `
   azure_key_config {
-    endpoint    = "https://example.openai.azure.com"
+    endpoint    = "https://example-resource.localhost"
     api_version = "2024-10-21"
   }`),
 			PlanOnly:    true,

@@ -62,7 +62,7 @@ var woScenarios = map[string]woScenario{
 	"azure": {
 		provider: "azure", block: "azure_key_config",
 		secrets: map[string]string{"client_secret": "wo-client-secret-0123456789abcdef"},
-		other: `endpoint  = "https://example.openai.azure.com"
+		other: `endpoint  = "https://example-resource.localhost"
     client_id = "client-id-0123456789"
     tenant_id = "tenant-id-0123456789"`,
 		setSecrets: func(k *bifrost.Key, s map[string]string) {
