@@ -13,7 +13,7 @@
 //   - an answer that contradicts it (a rotation or a switch of reference
 //     outside Terraform) becomes the state, so the next plan shows the
 //     difference;
-//   - a placeholder never becomes state;
+//   - a placeholder becomes state only when nothing was known;
 //   - the result is never unknown.
 package secret
 
@@ -45,8 +45,10 @@ func Expand(v types.String) *bifrost.SecretVar {
 //   - a reference in the answer: known when it is the same reference,
 //     otherwise the answer's reference;
 //   - a known literal answered in clear or as its mask: known;
-//   - a placeholder: known when it is a literal, otherwise null (nothing
-//     can be shown; after a switch from a reference the plan shows it);
+//   - a placeholder: known when it is a literal; null after a switch from a
+//     reference (the plan shows it); on import (nothing known) the
+//     placeholder itself, which tells that Bifrost holds a secret that
+//     Terraform cannot send back (see PlanUnmanaged);
 //   - an empty answer: null (a known "" matches in clear and stays "");
 //   - anything else (rotated mask, switch from a reference, import): the
 //     answer itself.
@@ -80,7 +82,7 @@ func state(known types.String, got *bifrost.SecretVar, inClear bool) types.Strin
 		return known
 	case literal && bifrost.IsPlaceholder(v):
 		return known
-	case v == "" || bifrost.IsPlaceholder(v):
+	case v == "" || bifrost.IsPlaceholder(v) && isKnown:
 		return types.StringNull()
 	}
 	return types.StringValue(v)

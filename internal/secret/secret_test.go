@@ -84,7 +84,7 @@ func TestState(t *testing.T) {
 		{"reference switched to a literal", str("env.K"), v15(litMask, "", false), false, str(litMask)},
 		{"known reference, never matched through a mask", str("env.K"), v2(bifrost.Mask("env.K"), "", "plain_text"), false, str("*****")},
 
-		// Placeholders tell nothing: the known literal stays, null otherwise.
+		// Placeholders tell nothing: the known literal stays; with nothing known, the placeholder.
 		{"v2 <REDACTED>", str(lit), v2("<REDACTED>", "", "plain_text"), false, str(lit)},
 		{"v1.5 <REDACTED>", str(lit), v15("<REDACTED>", "", false), false, str(lit)},
 		{"[REDACTED]", str(lit), v2("[REDACTED]", "", "plain_text"), false, str(lit)},
@@ -92,8 +92,8 @@ func TestState(t *testing.T) {
 		{"[redacted], any case", str(lit), v15("[redacted]", "", false), false, str(lit)},
 		{"placeholder of a field in clear", str(apiVer), v2("<REDACTED>", "", "plain_text"), true, str(apiVer)},
 		{"placeholder next to the same reference", str("env.PW"), v2("<REDACTED>", "env.PW", "env"), false, str("env.PW")},
-		{"placeholder, import", null, v2("<REDACTED>", "", "plain_text"), false, null},
-		{"placeholder, unknown", unknown, v15("<REDACTED>", "", false), false, null},
+		{"placeholder, import", null, v2("<REDACTED>", "", "plain_text"), false, str("<REDACTED>")},
+		{"placeholder, unknown", unknown, v15("<REDACTED>", "", false), false, str("<REDACTED>")},
 		{"placeholder after a switch from a reference", str("env.PW"), v2("<REDACTED>", "", "plain_text"), false, null},
 		{"placeholder inside a value", str(lit), v2("x<REDACTED>", "", "plain_text"), false, str("x<REDACTED>")},
 

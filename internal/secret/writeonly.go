@@ -54,7 +54,8 @@ const fingerprintPrefix = "wo_fingerprint:"
 
 // WriteOnlyAttributes returns a secret attribute of a nested block or
 // nested attribute, named name, with its write-only form: name itself
-// (plain, made to conflict with name_wo; its description is left as is, so
+// (plain, made to conflict with name_wo, and Computed so that a null in the
+// configuration can keep what Bifrost holds, see PlanUnmanaged; its description is left as is, so
 // that the data sources that derive theirs from it are unchanged), name_wo
 // (write-only, with plain's validators) and name_wo_version. detection tells, for the description of
 // name_wo, whether and how a change made outside Terraform is seen.
@@ -63,6 +64,7 @@ func WriteOnlyAttributes(name string, plain schema.StringAttribute, detection st
 	sibling := func(n string) path.Expression { return path.MatchRelative().AtParent().AtName(n) }
 	woValidators := append([]validator.String{}, plain.Validators...)
 	plain.Validators = append(append([]validator.String{}, plain.Validators...), stringvalidator.ConflictsWith(sibling(wo)))
+	plain.Computed = true // null in the configuration: left to Bifrost (see PlanUnmanaged)
 	return map[string]schema.Attribute{
 		name: plain,
 		wo: schema.StringAttribute{

@@ -3,22 +3,54 @@ package bifrostprovider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 var _ resource.ResourceWithModifyPlan = (*providerResource)(nil)
 
-// ModifyPlan plans the network_config attributes whose default depends on the
+// ModifyPlan plans the secrets the configuration leaves null as Bifrost
+// holds them (secret.PlanUnmanaged: a generated configuration applies as it
+// is written), then the network_config defaults (planNetwork), and refuses a
+// write that would have to send a mask or placeholder back.
+func (r *providerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	planned, unmanaged, err := secret.PlanUnmanaged(req.State.Raw, req.Config.Raw, resp.Plan.Raw, secretPaths())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan the provider's secrets", err.Error())
+		return
+	}
+	resp.Plan.Raw = planned
+	r.planNetwork(ctx, req, resp)
+	if !req.State.Raw.IsNull() && !resp.Diagnostics.HasError() {
+		secret.WarnUnmanaged(&resp.Diagnostics, unmanaged, "this provider")
+		secret.RefuseMaskedWrite(&resp.Diagnostics, req.State.Raw, resp.Plan.Raw, "this provider")
+	}
+}
+
+// secretPaths are the provider's secrets that have a write-only form.
+var secretPaths = sync.OnceValue(func() []*tftypes.AttributePath {
+	var resp resource.SchemaResponse
+	(&providerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	return secret.PlainPaths(resp.Schema)
+})
+
+// planNetwork plans the network_config attributes whose default depends on the
 // server's version (asked once per Terraform run) and refuses a Bifrost 2
 // attribute against an older server. An attribute the configuration leaves
 // out is planned as the server's default, so that a value changed outside
 // Terraform shows as drift, and an import of a provider with the server's
 // defaults plans no change.
-func (r *providerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+func (r *providerResource) planNetwork(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.client == nil {
 		return
 	}
 	network := path.Root("network_config")

@@ -111,10 +111,10 @@ func networkAttributes() map[string]schema.Attribute {
 		},
 		"stream_idle_timeout_in_seconds": schema.Int64Attribute{
 			MarkdownDescription: "How long a stream may stay silent before Bifrost closes it, in seconds. " +
-				"Default: the server's, `60` on Bifrost 1.x, `120` on Bifrost 2.",
+				"Default: the server's, `60` on Bifrost 1.x, `120` on Bifrost 2. " + zeroReadBack,
 			Optional:   true,
 			Computed:   true,
-			Validators: []validator.Int64{int64validator.AtLeast(1)},
+			Validators: []validator.Int64{int64validator.AtLeast(0)},
 		},
 		"keep_alive_timeout_in_seconds": schema.Int64Attribute{
 			MarkdownDescription: "How long Bifrost keeps an idle upstream connection open, in seconds. Bifrost ≥ 2.0 " +
@@ -124,11 +124,11 @@ func networkAttributes() map[string]schema.Attribute {
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
 		"max_conns_per_host": schema.Int64Attribute{
-			MarkdownDescription: "Most TCP connections Bifrost opens to the upstream host. Default `5000`.",
+			MarkdownDescription: "Most TCP connections Bifrost opens to the upstream host. Default `5000`. " + zeroReadBack,
 			Optional:            true,
 			Computed:            true,
 			Default:             int64default.StaticInt64(defaultMaxConnsPerHost),
-			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			Validators:          []validator.Int64{int64validator.AtLeast(0)},
 		},
 		"insecure_skip_verify": schema.BoolAttribute{
 			MarkdownDescription: "Skip verification of the upstream's TLS certificate (last resort; prefer `ca_cert_pem`). Default `false`.",
@@ -162,6 +162,13 @@ func concurrencyAttributes() map[string]schema.Attribute {
 		},
 	}
 }
+
+// zeroReadBack explains why 0 is accepted where it makes no sense as a
+// setting: Bifrost 1.5 reads it back for a provider written with a
+// network_config that leaves the field out, so an import (and the
+// configuration Terraform generates from it) holds 0.
+const zeroReadBack = "`0` is what Bifrost 1.x reads back for a provider written without the field (an import, a generated " +
+	"configuration), and is accepted for that."
 
 // passwordWODetection is the drift note of proxy_config.password_wo.
 const passwordWODetection = "Bifrost returns a literal password as `<REDACTED>`, the same for every password: " +

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -62,10 +63,13 @@ func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest
 
 // ModifyPlan derives value_env_var and value_from_env from the configured
 // value, so that a switch between a literal and a reference is planned
-// exactly instead of showing as "known after apply", and refuses to erase a
-// secret Terraform knows only by its mask.
+// exactly instead of showing as "known after apply"; plans the secrets the
+// configuration leaves null as Bifrost holds them (secret.PlanUnmanaged: a
+// generated configuration applies as it is written); and refuses, at plan
+// time, a create without the value its provider needs and a write that
+// would have to send a mask back.
 // It runs on every plan of every key, so it works on the raw values, without
-// a conversion to the typed model or a schema walk per attribute set.
+// a conversion to the typed model.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -76,29 +80,66 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	r.checkServerVersion(ctx, config, resp)
-	plan, err := objectAttrs(resp.Plan.Raw)
+	planned, unmanaged, err := secret.PlanUnmanaged(req.State.Raw, req.Config.Raw, resp.Plan.Raw, secretPaths())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan the key's secrets", err.Error())
+		return
+	}
+	plan, err := objectAttrs(planned)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the plan", err.Error())
 		return
 	}
-	if prior := objectOrNil(req.State.Raw); prior != nil {
-		refuseClearingMasked(prior, config, plan, &resp.Diagnostics)
+	create := req.State.Raw.IsNull()
+	valueLeft := false // value and value_wo are null: the key's value is Bifrost's
+	for _, u := range unmanaged {
+		valueLeft = valueLeft || u.Path.Equal(rootValue)
 	}
-	ref, known, err := referenceOf(config)
-	if err != nil {
+	if create && valueLeft {
+		refuseMissingValue(config["provider_name"], &resp.Diagnostics)
+	}
+	if valueLeft && !create {
+		// The reference, if any, is the one Bifrost holds.
+		prior, _ := objectAttrs(req.State.Raw)
+		plan["value_env_var"], plan["value_from_env"] = prior["value_env_var"], prior["value_from_env"]
+	} else if ref, known, err := referenceOf(config); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("value"), "Cannot read the configuration", err.Error())
 		return
+	} else if known {
+		plan["value_env_var"], plan["value_from_env"] = tftypes.NewValue(tftypes.String, ref), tftypes.NewValue(tftypes.Bool, ref != "")
 	}
-	if !known {
+	planned = tftypes.NewValue(planned.Type(), plan)
+	if !create {
+		secret.WarnUnmanaged(&resp.Diagnostics, unmanaged, "this key")
+		secret.RefuseMaskedWrite(&resp.Diagnostics, req.State.Raw, planned, "this key")
+	}
+	if !planned.Equal(resp.Plan.Raw) {
+		resp.Plan.Raw = planned
+	}
+}
+
+// rootValue is the path of the key's value.
+var rootValue = tftypes.NewAttributePath().WithAttributeName("value")
+
+// secretPaths are the key's secrets that have a write-only form.
+var secretPaths = sync.OnceValue(func() []*tftypes.AttributePath {
+	var resp resource.SchemaResponse
+	(&keyResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	return secret.PlainPaths(resp.Schema)
+})
+
+// refuseMissingValue refuses to create a key without a value for a provider
+// whose keys need one (at plan time: on an import, the key exists and keeps
+// the value Bifrost holds).
+func refuseMissingValue(providerName tftypes.Value, diags *diag.Diagnostics) {
+	var provider string
+	if !providerName.IsKnown() || providerName.IsNull() || providerName.As(&provider) != nil {
 		return
 	}
-	envVar, fromEnv := tftypes.NewValue(tftypes.String, ref), tftypes.NewValue(tftypes.Bool, ref != "")
-	if plan["value_env_var"].Equal(envVar) && plan["value_from_env"].Equal(fromEnv) {
-		// Already planned (from the prior state of an unchanged key).
+	if !bifrost.IsStandardProvider(provider) || bifrost.ValueMayBeEmpty(provider) {
 		return
 	}
-	plan["value_env_var"], plan["value_from_env"] = envVar, fromEnv
-	resp.Plan.Raw = tftypes.NewValue(resp.Plan.Raw.Type(), plan)
+	addMissingValue(diags, provider)
 }
 
 // referenceOf is the environment reference configured as the key's value

@@ -87,8 +87,11 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"so an out-of-band rotation is detected by comparing masks: a new value that keeps the first 4 and last 4 characters is not seen, " +
 					"and values of 8 characters or fewer are masked entirely (one `*` per character), so only a change of their length is seen. " +
 					"May be empty only for azure, bedrock, vertex, vllm, ollama and sgl keys. " +
-					"Conflicts with `value_wo`.",
+					"Conflicts with `value_wo`. Left out together with `value_wo` on a key that exists (imported, or adopted from a generated configuration), " +
+					"the value is not managed by Terraform: the key keeps what Bifrost holds, and a plan that changes the key asks for the value " +
+					"if Terraform knows it only as a mask.",
 				Optional:   true,
+				Computed:   true,
 				Sensitive:  true,
 				Validators: []validator.String{secretRefValidator{}, conflictsWithRoot{other: "value_wo"}},
 			},

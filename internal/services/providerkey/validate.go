@@ -277,14 +277,25 @@ func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 				fmt.Sprintf("%s keys need %s { url = \"http://host:port\" } (a literal or an env.NAME reference).", provider, blockName))
 		}
 	}
-	if bifrost.ValueMayBeEmpty(provider) || m.Value.IsUnknown() || m.ValueWO.IsUnknown() {
+	// A null value (and value_wo) is checked at plan time, on create only:
+	// an imported key keeps the value Bifrost holds (see ModifyPlan).
+	value := m.Value
+	if value.IsNull() {
+		value = m.ValueWO
+	}
+	if bifrost.ValueMayBeEmpty(provider) || value.IsUnknown() || value.IsNull() {
 		return
 	}
-	if m.Value.ValueString() == "" && m.ValueWO.ValueString() == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("value"), "Missing key value",
-			fmt.Sprintf("%s keys need a value: set value (or value_wo with value_wo_version) to the API key or to an env.NAME reference. "+
-				"Only %s keys may have an empty value.", provider, strings.Join(bifrost.ValueOptionalTypes(), ", ")))
+	if value.ValueString() == "" {
+		addMissingValue(&resp.Diagnostics, provider)
 	}
+}
+
+// addMissingValue refuses a key of provider without a value.
+func addMissingValue(diags *diag.Diagnostics, provider string) {
+	diags.AddAttributeError(path.Root("value"), "Missing key value",
+		fmt.Sprintf("%s keys need a value: set value (or value_wo with value_wo_version) to the API key or to an env.NAME reference. "+
+			"Only %s keys may have an empty value.", provider, strings.Join(bifrost.ValueOptionalTypes(), ", ")))
 }
 
 // checkAliasProviders refuses an alias_configs field of another provider's
