@@ -179,6 +179,7 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 
 type secretsKey struct{}
 type retrySafeKey struct{}
+type hiddenCauseKey struct{}
 
 // withRequestSecrets names literal secrets that must never reach a log line.
 func withRequestSecrets(ctx context.Context, secrets []string) context.Context {
@@ -189,6 +190,20 @@ func withRequestSecrets(ctx context.Context, secrets []string) context.Context {
 // create with a client-chosen id: a duplicate is detected, not doubled).
 func withRetrySafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retrySafeKey{}, true)
+}
+
+// withHiddenCause names the fixed 500 message with which the request's
+// handler hides the store's error (a lock among others). Such an answer is
+// retried like a 503, at most Config.MaxRetries times; only requests that
+// are safe to send again may say so (see governance.go).
+func withHiddenCause(ctx context.Context, message string) context.Context {
+	return context.WithValue(ctx, hiddenCauseKey{}, message)
+}
+
+// hidesCause reports whether an answer is the request's hidden-cause 500.
+func hidesCause(ctx context.Context, status int, message string) bool {
+	m, _ := ctx.Value(hiddenCauseKey{}).(string)
+	return m != "" && status == http.StatusInternalServerError && message == m
 }
 
 // answer is one response of the server, read whole.
@@ -210,7 +225,10 @@ type answer struct {
 //     Retry-After, at most Config.MaxRetries times;
 //   - 502, 504 and connection errors for requests safe to repeat only (GET,
 //     PUT, DELETE, and a POST that carries a client-chosen key id), at most
-//     Config.MaxRetries times.
+//     Config.MaxRetries times;
+//   - the fixed 500 message with which a governance handler hides its
+//     store's error (withHiddenCause), for the requests safe to repeat that
+//     name it, at most Config.MaxRetries times.
 //
 // Any other answer, a plain 500 included, is final. An error after more than
 // one attempt names the attempts and the time spent, and wraps the last
@@ -300,13 +318,18 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 					return &retryError{last: last, elapsed: time.Since(start), reason: lockedUntil(limit)}
 				}
 			case isOverload(a.status) ||
-				(retrySafe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout)):
+				(retrySafe && (a.status == http.StatusBadGateway || a.status == http.StatusGatewayTimeout)) ||
+				hidesCause(ctx, a.status, a.message):
 				if retries >= c.cfg.MaxRetries {
 					if attempt == 1 {
 						return last
 					}
-					return &retryError{last: last, elapsed: time.Since(start),
-						reason: fmt.Sprintf("max_retries is %d", c.cfg.MaxRetries)}
+					reason := fmt.Sprintf("max_retries is %d", c.cfg.MaxRetries)
+					if hidesCause(ctx, a.status, a.message) {
+						reason += "; Bifrost's message hides the cause: a config store locked by concurrent writes, " +
+							"or a failure that repeats (e.g. a duplicate name or an unknown id)"
+					}
+					return &retryError{last: last, elapsed: time.Since(start), reason: reason}
 				}
 				wait = backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, retries, a.status, a.header)
 				retries++

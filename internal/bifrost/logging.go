@@ -7,11 +7,17 @@ import (
 
 // secretFieldNames are JSON fields whose string values are masked in logs
 // wherever they appear; every string inside a *_key_config object is masked
-// too, since Bifrost treats all of them as secrets.
+// too, since Bifrost treats all of them as secrets. "value" covers a
+// virtual key's value (sk-bf-…) too, which every governance response
+// carrying a virtual key (create, get, list, update, rotate, and the
+// customers' embedded keys) has in clear.
 var secretFieldNames = map[string]bool{
 	"value": true, "password": true, "token": true, "api_key": true, "setup_token": true,
 	"client_secret": true, "secret_key": true, "session_token": true, "access_key": true,
 	"auth_credentials": true,
+	// An MCP client row embedded in a virtual key (mcp_configs[].mcp_client)
+	// comes decrypted: its connection string and header values.
+	"connection_string": true, "headers": true,
 }
 
 // Redact replaces every occurrence of each secret in s by its mask.
