@@ -352,6 +352,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) dispatch(c *call) reply {
 	rt, ok := s.route(c)
 	if !ok {
+		if c.r.Method != http.MethodGet {
+			// The router's not-found handler (governance.md §1.2, from the
+			// v1.5.1 handler code). guess: the error envelope is the
+			// handlers' own; no recording shows it.
+			return s.errReply(http.StatusNotFound, "Route not found: "+c.r.URL.Path)
+		}
 		return textReply(http.StatusNotFound, "Not Found")
 	}
 	h, ok := rt.methods[c.r.Method]
