@@ -91,7 +91,8 @@ type Client struct {
 	http    *http.Client
 	writes  *writeLimiter
 	authHdr string
-	lists   keyLists
+	lists   readLists[Key]
+	vkLists readLists[VirtualKey]
 	version serverVersion
 }
 

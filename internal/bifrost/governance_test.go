@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"reflect"
@@ -506,5 +507,59 @@ func TestGovernanceWritesUnderLocks(t *testing.T) {
 	}
 	if teams, _ := c.ListTeams(ctx); len(teams) != 0 {
 		t.Errorf("left behind: %+v", teams)
+	}
+}
+
+// TestReadVirtualKeyServesAPlanFromOneList: concurrent reads of virtual keys
+// cost one list request; a write drops the list; a key missing from the list
+// is confirmed with its own GET.
+func TestReadVirtualKeyServesAPlanFromOneList(t *testing.T) {
+	ctx := context.Background()
+	srv, err := emulator.Start(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := newClient(t, srv.URL(), 0)
+	var ids []string
+	for i := range 20 {
+		vk, err := c.CreateVirtualKey(ctx, bifrost.VirtualKeyCreate{Name: fmt.Sprintf("plan-%02d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, vk.ID)
+	}
+	srv.ResetRequests()
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() {
+			vk, err := c.ReadVirtualKey(ctx, id)
+			if err == nil && vk.ID != id {
+				err = fmt.Errorf("read %s for %s", vk.ID, id)
+			}
+			errs <- err
+		}()
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Fatalf("%d requests for %d reads, want 1 list", n, len(ids))
+	}
+	if _, err := c.ReadVirtualKey(ctx, "absent"); !bifrost.IsNotFound(err) {
+		t.Fatalf("absent virtual key: %v", err)
+	}
+	if n := srv.Count(http.MethodGet, "/api/governance/virtual-keys/absent"); n != 1 {
+		t.Fatalf("an absent virtual key was not confirmed with a GET (%d)", n)
+	}
+	desc := "changed"
+	if _, err := c.UpdateVirtualKey(ctx, ids[0], bifrost.VirtualKeyUpdate{Description: &desc}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ReadVirtualKey(ctx, ids[0])
+	if err != nil || got.Description != desc {
+		t.Fatalf("read after write saw description %q (%v): the list was not dropped", got.Description, err)
 	}
 }

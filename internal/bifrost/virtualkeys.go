@@ -337,18 +337,21 @@ func (c *Client) GetVirtualKey(ctx context.Context, id string) (*VirtualKey, err
 // could make a second key; after an ambiguous failure, look for the name
 // (unique) before trying again.
 func (c *Client) CreateVirtualKey(ctx context.Context, in VirtualKeyCreate) (*VirtualKey, error) {
+	defer c.vkLists.forget(virtualKeysScope)
 	return c.virtualKeyCall(ctx, http.MethodPost, virtualKeysPath, in)
 }
 
 // UpdateVirtualKey applies in to the virtual key id (see VirtualKeyUpdate
 // for what the server does with each field) and returns the key as stored.
 func (c *Client) UpdateVirtualKey(ctx context.Context, id string, in VirtualKeyUpdate) (*VirtualKey, error) {
+	defer c.vkLists.forget(virtualKeysScope)
 	return c.virtualKeyCall(ctx, http.MethodPut, governanceItemPath(virtualKeysCollection, id), in)
 }
 
 // DeleteVirtualKey deletes a virtual key with its provider and MCP
 // configs, budgets and rate limits. A missing key is a not-found error.
 func (c *Client) DeleteVirtualKey(ctx context.Context, id string) error {
+	defer c.vkLists.forget(virtualKeysScope)
 	ctx = withHiddenCause(ctx, msgVKDeleteFailed)
 	return c.do(ctx, http.MethodDelete, governanceItemPath(virtualKeysCollection, id), nil, nil)
 }
@@ -358,6 +361,7 @@ func (c *Client) DeleteVirtualKey(ctx context.Context, id string) error {
 // value keeps working for that long. On a server without the endpoint
 // (v1.5.1) the error says so; it is not a not-found error.
 func (c *Client) RotateVirtualKey(ctx context.Context, id string) (*VirtualKey, error) {
+	defer c.vkLists.forget(virtualKeysScope)
 	vk, err := c.virtualKeyCall(ctx, http.MethodPost, governanceItemPath(virtualKeysCollection, id)+"/rotate", nil)
 	return vk, routeMissing(err, "rotating a virtual key", msgVKNotFound)
 }
