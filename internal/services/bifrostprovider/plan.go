@@ -83,9 +83,19 @@ func (r *providerResource) planNetwork(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, network, networkDefault(v))...)
 		return
 	}
+	var prior types.Object
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, network, &prior)...)
+	}
 	for name, value := range versionDefaults(v) {
-		if unset(name) {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, network.AtName(name), value)...)
+		if !unset(name) {
+			continue
 		}
+		if p, ok := prior.Attributes()[name]; ok && p.IsNull() {
+			// The server does not report it for this provider (one written
+			// without it, then imported): nothing to compare, keep null.
+			value = p
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, network.AtName(name), value)...)
 	}
 }
