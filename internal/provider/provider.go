@@ -25,7 +25,9 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/team"
 )
 
 // Environment variables read when an attribute is not set in configuration.
@@ -281,6 +283,8 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		providerkey.NewResource,
 		bifrostprovider.NewResource,
+		team.NewResource,
+		customer.NewResource,
 	}
 }
 
@@ -289,6 +293,8 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		providerkey.NewDataSource, providerkey.NewKeysDataSource,
 		bifrostprovider.NewDataSource,
 		bifrostprovider.NewProvidersDataSource,
+		team.NewDataSource, team.NewTeamsDataSource,
+		customer.NewDataSource, customer.NewCustomersDataSource,
 	}
 }
 
@@ -298,5 +304,7 @@ var _ provider.ProviderWithListResources = (*bifrostProvider)(nil)
 func (p *bifrostProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		providerkey.NewListResource,
+		team.NewListResource,
+		customer.NewListResource,
 	}
 }
