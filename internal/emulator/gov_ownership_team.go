@@ -179,7 +179,8 @@ func (s *Server) vkCount(teamID, customerID string) int {
 }
 
 // updateTeam applies a partial update. customer_id is read but never takes
-// effect (measured on v1.5.1 and v2: the store re-links the loaded customer).
+// effect (measured on v1.5.1: the store re-links the loaded customer).
+// guess: v2 the same (governance.md §7 did not measure v2 ownership).
 func (s *Server) updateTeam(c *call, id string) reply {
 	var req teamReq
 	if rp, ok := s.decodeGov(c.body, &req); !ok {
