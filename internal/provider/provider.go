@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -28,6 +29,7 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/team"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/virtualkey"
 )
 
 // Environment variables read when an attribute is not set in configuration.
@@ -229,6 +231,7 @@ func (p *bifrostProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ListResourceData = client
+	resp.EphemeralResourceData = client
 }
 
 func tlsConfig(m providerModel) (*tls.Config, string) {
@@ -285,6 +288,7 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 		bifrostprovider.NewResource,
 		team.NewResource,
 		customer.NewResource,
+		virtualkey.NewResource,
 	}
 }
 
@@ -295,6 +299,16 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		bifrostprovider.NewProvidersDataSource,
 		team.NewDataSource, team.NewTeamsDataSource,
 		customer.NewDataSource, customer.NewCustomersDataSource,
+		virtualkey.NewDataSource, virtualkey.NewVirtualKeysDataSource,
+	}
+}
+
+var _ provider.ProviderWithEphemeralResources = (*bifrostProvider)(nil)
+
+// EphemeralResources are the ephemeral resources (Terraform ≥ 1.10).
+func (p *bifrostProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		virtualkey.NewEphemeralResource,
 	}
 }
 
@@ -306,5 +320,6 @@ func (p *bifrostProvider) ListResources(_ context.Context) []func() list.ListRes
 		providerkey.NewListResource,
 		team.NewListResource,
 		customer.NewListResource,
+		virtualkey.NewListResource,
 	}
 }

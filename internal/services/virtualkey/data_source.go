@@ -1,0 +1,252 @@
+package virtualkey
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*vkDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*vkDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*vksDataSource)(nil)
+)
+
+// vkDataModel is a virtual key as the data sources show it: without its
+// value (the ephemeral resource reads it), with usage figures.
+type vkDataModel struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	Description     types.String `tfsdk:"description"`
+	IsActive        types.Bool   `tfsdk:"is_active"`
+	TeamID          types.String `tfsdk:"team_id"`
+	CustomerID      types.String `tfsdk:"customer_id"`
+	CalendarAligned types.Bool   `tfsdk:"calendar_aligned"`
+	ExpiresAt       types.String `tfsdk:"expires_at"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	UpdatedAt       types.String `tfsdk:"updated_at"`
+	Budgets         types.List   `tfsdk:"budgets"`
+	RateLimit       types.Object `tfsdk:"rate_limit"`
+	ProviderConfigs types.List   `tfsdk:"provider_configs"`
+}
+
+func dataPCAttrTypes() map[string]attr.Type {
+	strs := types.SetType{ElemType: types.StringType}
+	return map[string]attr.Type{
+		"provider": types.StringType, "config_id": types.Int64Type, "weight": types.Float64Type,
+		"allowed_models": strs, "key_ids": strs, "blacklisted_models": strs,
+		"budgets":    types.ListType{ElemType: limits.BudgetUsageType()},
+		"rate_limit": types.ObjectType{AttrTypes: limits.RateLimitUsageAttrTypes()},
+	}
+}
+
+func dataAttributes(lookup map[string]schema.Attribute) map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{
+		"description":      schema.StringAttribute{Computed: true, MarkdownDescription: "The description."},
+		"is_active":        schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Bifrost accepts the key."},
+		"team_id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The owning team's id, if any."},
+		"customer_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "The owning customer's id, if any."},
+		"calendar_aligned": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether budget resets snap to calendar boundaries."},
+		"expires_at":       schema.StringAttribute{Computed: true, MarkdownDescription: "When the key expires (Bifrost ≥ 2.0), null if never."},
+		"created_at":       schema.StringAttribute{Computed: true, MarkdownDescription: "When the key was created (RFC 3339)."},
+		"updated_at":       schema.StringAttribute{Computed: true, MarkdownDescription: "When the key was last changed (RFC 3339)."},
+		"budgets":          limits.DataSourceBudgetsAttribute("The key's budgets, with their usage."),
+		"rate_limit":       limits.DataSourceRateLimitAttribute("The key's rate limit, with its usage."),
+		"provider_configs": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The key's provider configs, in Bifrost's order.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"provider":           schema.StringAttribute{Computed: true, MarkdownDescription: "The provider name."},
+				"config_id":          schema.Int64Attribute{Computed: true, MarkdownDescription: "The provider config's id."},
+				"weight":             schema.Float64Attribute{Computed: true, MarkdownDescription: "The weight; null: excluded from weighted routing."},
+				"allowed_models":     schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Allowed models (`[\"*\"]`: all)."},
+				"key_ids":            schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Allowed provider key ids (`[\"*\"]`: all)."},
+				"blacklisted_models": schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Denied models (Bifrost ≥ 2.0)."},
+				"budgets":            limits.DataSourceBudgetsAttribute("The provider config's budgets, with their usage."),
+				"rate_limit":         limits.DataSourceRateLimitAttribute("The provider config's rate limit, with its usage."),
+			}},
+		},
+	}
+	for n, a := range lookup {
+		attrs[n] = a
+	}
+	return attrs
+}
+
+func flattenData(got *bifrost.VirtualKey) (vkDataModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	m := vkDataModel{
+		ID: types.StringValue(got.ID), Name: types.StringValue(got.Name), Description: types.StringValue(got.Description),
+		IsActive: types.BoolValue(got.IsActive), TeamID: nonEmpty(got.TeamID), CustomerID: nonEmpty(got.CustomerID),
+		CalendarAligned: types.BoolValue(got.CalendarAligned), ExpiresAt: nonEmpty(got.ExpiresAt),
+		CreatedAt: nonEmpty(got.CreatedAt), UpdatedAt: nonEmpty(got.UpdatedAt),
+	}
+	var d diag.Diagnostics
+	m.Budgets, d = limits.FlattenBudgetsUsage(got.Budgets)
+	diags.Append(d...)
+	m.RateLimit, d = limits.FlattenRateLimitUsage(got.RateLimit)
+	diags.Append(d...)
+	elems := make([]attr.Value, 0, len(got.ProviderConfigs))
+	for i := range got.ProviderConfigs {
+		pc := &got.ProviderConfigs[i]
+		budgets, d := limits.FlattenBudgetsUsage(pc.Budgets)
+		diags.Append(d...)
+		rl, d := limits.FlattenRateLimitUsage(pc.RateLimit)
+		diags.Append(d...)
+		o, d := types.ObjectValue(dataPCAttrTypes(), map[string]attr.Value{
+			"provider": types.StringValue(pc.Provider), "config_id": configID(pc.ID),
+			"weight": types.Float64PointerValue(pc.Weight), "allowed_models": tfvalue.StringSet(pc.AllowedModels, &diags),
+			"key_ids": tfvalue.StringSet(pc.KeyIDs(), &diags), "blacklisted_models": tfvalue.StringSet(pc.BlacklistedModels, &diags),
+			"budgets": budgets, "rate_limit": rl,
+		})
+		diags.Append(d...)
+		elems = append(elems, o)
+	}
+	m.ProviderConfigs, d = types.ListValue(types.ObjectType{AttrTypes: dataPCAttrTypes()}, elems)
+	diags.Append(d...)
+	return m, diags
+}
+
+type vkDataSource struct {
+	client *bifrost.Client
+}
+
+// NewDataSource returns the bifrost_virtual_key data source.
+func NewDataSource() datasource.DataSource { return &vkDataSource{} }
+
+func (d *vkDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + typeSuffix
+}
+
+func (d *vkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Bifrost virtual key, by id or by name, with the usage of its budgets and rate limits. " +
+			"Its value is not shown (use the `bifrost_virtual_key` ephemeral resource).",
+		Attributes: dataAttributes(map[string]schema.Attribute{
+			"id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The id of the key to read. Exactly one of `id` and `name` must be set."},
+			"name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: "The name of the key to read. Exactly one of `id` and `name` must be set."},
+		}),
+	}
+}
+
+func (d *vkDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
+}
+
+func (d *vkDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *vkDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg vkDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	got, diags := find(ctx, d.client, cfg.ID, cfg.Name)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m, diags := flattenData(got)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// find reads the virtual key by id (when set) or by name.
+func find(ctx context.Context, c *bifrost.Client, id, name types.String) (*bifrost.VirtualKey, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !id.IsNull() && id.ValueString() != "" {
+		got, err := c.GetVirtualKey(ctx, id.ValueString())
+		if bifrost.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("id"), "Virtual key not found", "Bifrost has no virtual key with id "+id.ValueString()+".")
+			return nil, diags
+		}
+		if err != nil {
+			diags.AddError("Cannot read the virtual key", err.Error())
+			return nil, diags
+		}
+		return got, diags
+	}
+	return lookupByName(ctx, c, name.ValueString())
+}
+
+type vksDataSource struct {
+	client *bifrost.Client
+}
+
+// NewVirtualKeysDataSource returns the bifrost_virtual_keys data source.
+func NewVirtualKeysDataSource() datasource.DataSource { return &vksDataSource{} }
+
+type vksModel struct {
+	VirtualKeys types.List `tfsdk:"virtual_keys"`
+}
+
+func (d *vksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + typeSuffix + "s"
+}
+
+func (d *vksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists every Bifrost virtual key, in creation order, with the usage of its budgets and rate limits (not its value).",
+		Attributes: map[string]schema.Attribute{
+			"virtual_keys": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The virtual keys.",
+				NestedObject: schema.NestedAttributeObject{Attributes: dataAttributes(map[string]schema.Attribute{
+					"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "The key's id."},
+					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "The key's name."},
+				})},
+			},
+		},
+	}
+}
+
+func (d *vksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *vksDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	all, err := d.client.ListVirtualKeys(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list the virtual keys", err.Error())
+		return
+	}
+	models := make([]vkDataModel, 0, len(all))
+	for i := range all {
+		m, diags := flattenData(&all[i])
+		resp.Diagnostics.Append(diags...)
+		models = append(models, m)
+	}
+	var m vksModel
+	var diags diag.Diagnostics
+	m.VirtualKeys, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: dataAttrTypes()}, models)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func dataAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"id": types.StringType, "name": types.StringType, "description": types.StringType, "is_active": types.BoolType,
+		"team_id": types.StringType, "customer_id": types.StringType, "calendar_aligned": types.BoolType,
+		"expires_at": types.StringType, "created_at": types.StringType, "updated_at": types.StringType,
+		"budgets":          types.ListType{ElemType: limits.BudgetUsageType()},
+		"rate_limit":       types.ObjectType{AttrTypes: limits.RateLimitUsageAttrTypes()},
+		"provider_configs": types.ListType{ElemType: types.ObjectType{AttrTypes: dataPCAttrTypes()}},
+	}
+}

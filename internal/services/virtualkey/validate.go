@@ -1,0 +1,106 @@
+package virtualkey
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
+
+// providerNameKey validates the keys of provider_configs: provider names.
+type providerNameKey struct{}
+
+func (providerNameKey) Description(context.Context) string {
+	return "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
+}
+
+func (v providerNameKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v providerNameKey) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if s := req.ConfigValue.ValueString(); !bifrost.ProviderNamePattern.MatchString(s) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid provider name",
+			fmt.Sprintf("%q is not a valid provider name in provider_configs: expected %s (e.g. \"openai\").", s, v.Description(ctx)))
+	}
+}
+
+// whitelist refuses "*" mixed with names (Bifrost answers 400 "invalid
+// allowed_models for provider openai: wildcard '*' cannot be used with
+// other values in the whitelist"), and empty names.
+func whitelist() validator.Set { return whitelistValidator{} }
+
+type whitelistValidator struct{}
+
+func (whitelistValidator) Description(context.Context) string {
+	return `["*"] for all, or a list of names without "*"`
+}
+
+func (v whitelistValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (whitelistValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	for _, e := range elems {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			continue
+		}
+		switch {
+		case s.ValueString() == "*" && len(elems) > 1:
+			resp.Diagnostics.AddAttributeError(req.Path, "Wildcard mixed with names",
+				fmt.Sprintf("%s holds \"*\" and other values: Bifrost refuses the wildcard '*' with other values in the whitelist. "+
+					"Use [\"*\"] alone for all, or list the names without \"*\".", lastStep(req.Path.String())))
+			return
+		case s.ValueString() == "":
+			resp.Diagnostics.AddAttributeError(req.Path, "Empty name in list",
+				fmt.Sprintf("%s holds an empty string: give names, [\"*\"] for all, or [] for none.", lastStep(req.Path.String())))
+			return
+		}
+	}
+}
+
+func lastStep(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '.' {
+			return p[i+1:]
+		}
+	}
+	return p
+}
+
+// expiresAt requires an RFC 3339 time in the future (Bifrost v2 answers
+// 400 "expires_at must be a future timestamp", or "Invalid JSON" for a
+// time it cannot parse).
+type expiresAt struct{}
+
+func (expiresAt) Description(context.Context) string { return "an RFC 3339 time in the future" }
+
+func (v expiresAt) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (expiresAt) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid expires_at",
+			fmt.Sprintf("%q is not an RFC 3339 time: write it like \"2030-01-01T00:00:00Z\" (date, \"T\", time, and a zone: \"Z\" or \"+02:00\").", s))
+		return
+	}
+	if !t.After(time.Now()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "expires_at is in the past",
+			fmt.Sprintf("expires_at is %s, which is not in the future: Bifrost refuses it (\"expires_at must be a future timestamp\"). "+
+				"Give a later time, or remove expires_at for a key that never expires.", s))
+	}
+}
