@@ -73,9 +73,15 @@ fi
 export BIFROST_ENDPOINT=$endpoint
 echo "Bifrost emulator at $BIFROST_ENDPOINT (pid $emulator_pid)"
 
-work="$tmp/demo"
+# The demo and the module it calls, in the same layout (../modules/...).
+work="$tmp/examples/demo"
+mkdir -p "$tmp/examples"
 cp -R "$root/examples/demo" "$work"
+cp -R "$root/examples/modules" "$tmp/examples/modules"
 cd "$work"
+
+say "terraform get (installs the local module; providers come from the dev_overrides build)"
+terraform get -no-color
 
 say "terraform apply -auto-approve"
 terraform apply -auto-approve -input=false -no-color

@@ -58,6 +58,13 @@ while IFS= read -r dir; do
 	fi
 	say "terraform validate $dir"
 	count=$((count + 1))
+	if grep -Eq '^[[:space:]]*source[[:space:]]*=[[:space:]]*"\.\./modules/' "$work"/*.tf; then
+		# A local module (examples/modules/...), at the same relative path:
+		# `terraform get` installs it offline (providers stay dev_overrides).
+		mkdir -p "$tmp/work/examples"
+		[ -d "$tmp/work/examples/modules" ] || cp -R examples/modules "$tmp/work/examples/modules"
+		terraform -chdir="$work" get -no-color >"$tmp/out" 2>&1 || { cat "$tmp/out"; failed+=("$dir (terraform get)"); continue; }
+	fi
 	if terraform -chdir="$work" validate -no-color >"$tmp/out" 2>&1; then
 		# The dev_overrides warning is expected; any other warning (a
 		# deprecated argument, say) fails the check.

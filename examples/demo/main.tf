@@ -1,6 +1,8 @@
 # The configuration `make demo` applies against the Bifrost emulator: two
-# OpenAI keys (one resolved from Bifrost's environment, one literal) and an
-# Azure OpenAI key. Point it at any Bifrost with BIFROST_ENDPOINT (or the
+# OpenAI keys (one resolved from Bifrost's environment, one literal), an
+# Azure OpenAI key, and a tenant (../modules/bifrost-tenant): a customer with
+# two teams, each with budgets, a rate limit and a virtual key limited to its
+# models and to these keys. Point it at any Bifrost with BIFROST_ENDPOINT (or the
 # bifrost_endpoint variable) that has the providers `openai` and `azure` and
 # DEMO_OPENAI_KEY in its own environment (`make emulator` with
 # EMULATOR_FLAGS='-provider openai -provider azure -env DEMO_OPENAI_KEY=sk-demo-0123456789abcdef').
@@ -72,6 +74,37 @@ resource "bifrost_provider_key" "azure" {
     endpoint    = "https://demo-resource.openai.azure.com"
     api_version = "2024-10-21"
   }
+}
+
+# A tenant of this Bifrost: the customer acme, its teams search and support,
+# and one virtual key per team (module ../modules/bifrost-tenant).
+module "acme" {
+  source = "../modules/bifrost-tenant"
+
+  customer_name           = "demo-acme"
+  customer_monthly_budget = 2000
+
+  teams = {
+    search = {
+      monthly_budget  = 1200
+      daily_budget    = 60
+      tokens_per_hour = 2000000
+      models          = ["gpt-4o", "gpt-4o-mini"]
+    }
+    support = {
+      monthly_budget = 300
+      models         = ["gpt-4o-mini"]
+    }
+  }
+
+  provider_key_ids = {
+    openai = [bifrost_provider_key.openai_primary.id, bifrost_provider_key.openai_backup.id]
+    azure  = [bifrost_provider_key.azure.id]
+  }
+}
+
+output "acme_virtual_key_ids" {
+  value = module.acme.virtual_key_ids
 }
 
 output "openai_primary_id" {
