@@ -650,3 +650,21 @@ func (s *Server) writeFailed(err error, prefix, fixed string) reply {
 	}
 	return s.errReply(http.StatusInternalServerError, prefix+err.Error())
 }
+
+// RecordUsage sets the current usage of the budget id, as traffic through
+// the gateway would (the emulator serves no inference), so that tests can
+// tell a budget kept across an update (its usage stays) from one recreated
+// (its usage restarts at 0). It reports whether the budget exists.
+func (s *Server) RecordUsage(budgetID string, usage float64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range s.allLimits() {
+		for _, b := range l.budgets {
+			if b.id == budgetID {
+				b.usage = usage
+				return true
+			}
+		}
+	}
+	return false
+}

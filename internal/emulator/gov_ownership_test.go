@@ -358,3 +358,37 @@ func TestGovernanceV2Rules(t *testing.T) {
 		t.Errorf("calendar-aligned v2 team: %s", body)
 	}
 }
+
+// TestRecordUsage: usage recorded on a budget shows in its owner's reads and
+// in the budgets list, and survives an update that keeps the budget.
+func TestRecordUsage(t *testing.T) {
+	s := startServer(t, Options{})
+	status, body := do(t, s, "POST", "/api/governance/teams", `{"name":"usage","budgets":[{"max_limit":10,"reset_duration":"1d"}]}`)
+	if status != 200 {
+		t.Fatalf("create team: %d %s", status, body)
+	}
+	var created struct {
+		Team struct {
+			ID      string `json:"id"`
+			Budgets []struct {
+				ID string `json:"id"`
+			} `json:"budgets"`
+		} `json:"team"`
+	}
+	if err := json.Unmarshal([]byte(body), &created); err != nil || len(created.Team.Budgets) != 1 {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	if s.RecordUsage("absent", 1) {
+		t.Error("usage recorded on a budget that does not exist")
+	}
+	if !s.RecordUsage(created.Team.Budgets[0].ID, 4.5) {
+		t.Fatal("usage not recorded")
+	}
+	if status, body = do(t, s, "PUT", "/api/governance/teams/"+created.Team.ID, `{"name":"usage2","budgets":[{"max_limit":20,"reset_duration":"1d"}]}`); status != 200 {
+		t.Fatalf("update team: %d %s", status, body)
+	}
+	_, body = do(t, s, "GET", "/api/governance/budgets", "")
+	if !strings.Contains(body, `"current_usage":4.5`) {
+		t.Errorf("budgets list after an update that keeps the budget: %s", body)
+	}
+}
