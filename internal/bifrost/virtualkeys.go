@@ -164,6 +164,13 @@ func (m *VirtualKeyMCPConfig) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// AsUpdate is the update entry that keeps m as it is: its id, its client's
+// name and its tools (always sent as a list).
+func (m VirtualKeyMCPConfig) AsUpdate() MCPConfigRequest {
+	id := m.ID
+	return MCPConfigRequest{ID: &id, MCPClientName: m.MCPClientName, ToolsToExecute: append([]string{}, m.ToolsToExecute...)}
+}
+
 // ProviderConfigRequest is one provider config of a virtual key create or
 // update.
 //

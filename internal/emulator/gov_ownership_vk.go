@@ -256,6 +256,23 @@ func (s *Server) newPC(vk *virtualKey, r pcReq, blacklist []string) (*providerCo
 	return pc, nil
 }
 
+// renderVKMCPConfig is one of a VK's MCP configs, with the client's row
+// embedded (Preload("MCPConfigs.MCPClient")). guess: never recorded with
+// an entry; the row is renderMCPRow's. A config whose client is gone
+// (not possible through the API: deleting a client removes its configs)
+// embeds only the name. Callers hold s.mu.
+func (s *Server) renderVKMCPConfig(vk *virtualKey, m *mcpConfig) object {
+	var clientID uint
+	row := object{{"name", m.client}}
+	if mc := s.mcpClientByName(m.client); mc != nil {
+		clientID, row = mc.rowID, s.renderMCPRow(mc, true)
+	}
+	return object{
+		{"id", m.id}, {"virtual_key_id", vk.id}, {"mcp_client_id", clientID},
+		{"mcp_client", row}, {"tools_to_execute", nonNil(m.tools)},
+	}
+}
+
 // applyMCPConfigs reconciles a VK's MCP configs by id: entries without an id
 // are created (the client must exist, and only once per VK), entries with one
 // change their tools, the rest are deleted; creates run before deletes.
@@ -713,12 +730,7 @@ func (s *Server) renderVK(vk *virtualKey, full bool) object {
 			pcs = append(pcs, s.renderPC(vk, pc))
 		}
 		for _, m := range vk.mcps {
-			mcps = append(mcps, object{
-				// guess: the MCP client row is the policy store's; only its
-				// name is known here.
-				{"id", m.id}, {"virtual_key_id", vk.id}, {"mcp_client_id", 0},
-				{"mcp_client", object{{"name", m.client}}}, {"tools_to_execute", nonNil(m.tools)},
-			})
+			mcps = append(mcps, s.renderVKMCPConfig(vk, m))
 		}
 		o = append(o, kv{"provider_configs", pcs}, kv{"mcp_configs", mcps})
 	} else {

@@ -12,7 +12,9 @@ import (
 )
 
 // policyStore holds routing rules, pricing overrides, plugins and the client
-// and proxy configuration. MCP clients are never held (gov_policy_mcp.go).
+// and proxy configuration. MCP clients are held only when a test adds them
+// (Server.AddMCPClient): the emulator cannot connect to MCP servers, so a
+// create through the API always fails (gov_policy_mcp.go).
 type policyStore struct {
 	rules     []*routingRule     // creation order
 	overrides []*pricingOverride // creation order
@@ -22,6 +24,7 @@ type policyStore struct {
 	framework *frameworkConfig   // set with client
 	proxy     *proxyConfig       // nil until the first PUT /api/proxy-config
 	restart   string             // restart_required reason; "" when none is pending
+	mcp       mcpStore           // MCP clients added by tests
 }
 
 func newPolicyStore() *policyStore { return &policyStore{} }

@@ -4,13 +4,89 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 )
 
-// The emulator holds no MCP clients: creating one needs Bifrost to connect
-// to a live MCP server, which it does not emulate, so every create that
-// passes validation fails to connect the way an unreachable server does.
+// Creating an MCP client needs Bifrost to connect to a live MCP server,
+// which the emulator does not emulate: every create that passes validation
+// fails to connect the way an unreachable server does. Tests that need a
+// client put one in with AddMCPClient, as a create against a reachable
+// server would leave it; the list, DELETE and virtual keys' mcp_configs
+// then see it.
+
+// mcpClient is an MCP client Bifrost holds (connected).
+type mcpClient struct {
+	rowID    uint   // the table row's autoincrement id (a VK mcp config's mcp_client_id)
+	clientID string // the id of the /api/mcp/client/{id} routes
+	name     string
+	tools    []string // tools_to_execute
+	created  time.Time
+}
+
+// mcpStore holds a server's MCP clients, in creation order. Callers hold
+// the server's mu.
+type mcpStore struct {
+	clients []*mcpClient
+	seq     uint
+}
+
+func (s *Server) mcps() *mcpStore { return &s.policy.mcp }
+
+// mcpClientByName is the stored client of that name (exact match, as the
+// store's WHERE name = ?), or nil. Callers hold s.mu.
+func (s *Server) mcpClientByName(name string) *mcpClient {
+	i := slices.IndexFunc(s.mcps().clients, func(c *mcpClient) bool { return c.name == name })
+	if i < 0 {
+		return nil
+	}
+	return s.mcps().clients[i]
+}
+
+// AddMCPClient stores a connected MCP client named name, with
+// tools_to_execute ["*"], as a create against a reachable MCP server would
+// (the emulator cannot make that connection), and returns its client_id (a
+// UUID, as Bifrost chooses when the create sends none). A name already held
+// is kept and its id returned. It is a test hook: no request is recorded.
+func (s *Server) AddMCPClient(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.mcpClientByName(name); c != nil {
+		return c.clientID
+	}
+	st := s.mcps()
+	st.seq++
+	c := &mcpClient{rowID: st.seq, clientID: uuid.NewString(), name: name, tools: []string{"*"}, created: time.Now().UTC()}
+	st.clients = append(st.clients, c)
+	return c.clientID
+}
+
+// RemoveMCPClient deletes the MCP client named name as DELETE
+// /api/mcp/client/{id} does (it leaves every virtual key's mcp_configs),
+// and reports whether there was one. A test hook, for the "lite" builds
+// that do not route the MCP API.
+func (s *Server) RemoveMCPClient(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.mcpClientByName(name)
+	if c != nil {
+		s.dropMCPClient(c)
+	}
+	return c != nil
+}
+
+// dropMCPClient removes c and every virtual key's config of it. Callers
+// hold s.mu.
+func (s *Server) dropMCPClient(c *mcpClient) {
+	st := s.mcps()
+	st.clients = slices.DeleteFunc(st.clients, func(x *mcpClient) bool { return x == c })
+	for _, vk := range s.ownership.vks {
+		vk.mcps = slices.DeleteFunc(vk.mcps, func(m *mcpConfig) bool { return m.client == c.name })
+	}
+}
 
 // defaultMCPConnectDelay stands in for the ~31 s a real server spends on
 // its 5 connection attempts.
@@ -61,18 +137,72 @@ type TableMCPClient struct {
 	Disabled              bool                       `json:"disabled"`
 }
 
-// mcpClientExists reports whether an MCP client with that name exists: never,
-// as the emulator holds no MCP clients. Callers hold s.mu.
-func (s *Server) mcpClientExists(string) bool { return false }
+// mcpClientExists reports whether an MCP client with that name exists.
+// Callers hold s.mu.
+func (s *Server) mcpClientExists(name string) bool { return s.mcpClientByName(name) != nil }
 
-// listMCPClients answers the empty list; the paginated form echoes the
-// clamped page (guess).
+// listMCPClients answers the clients in creation order (the empty list is
+// recorded); the paginated form echoes the clamped page (guess).
 func (s *Server) listMCPClients(c *call) reply {
 	page, rp, ok := s.policyPage(c)
 	if !ok {
 		return rp
 	}
-	return policyJSON(http.StatusOK, page.envelope("clients", []any{}))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	items := []any{}
+	for _, mc := range s.mcps().clients {
+		items = append(items, s.renderMCPListEntry(mc))
+	}
+	return policyJSON(http.StatusOK, page.envelope("clients", items))
+}
+
+// renderMCPListEntry is a client as the list shows it. guess: the shape is
+// governance.md §2.8's (config, tools, state, vk_configs), never recorded
+// with a client in it; config carries the members the emulator holds, as
+// a connected http client created with only a name and tools would show
+// them (tool_sync_interval: the 10 min default, in nanoseconds). Callers
+// hold s.mu.
+func (s *Server) renderMCPListEntry(mc *mcpClient) object {
+	vkConfigs := []any{}
+	for _, vk := range s.ownership.vks {
+		for _, m := range vk.mcps {
+			if m.client == mc.name {
+				vkConfigs = append(vkConfigs, object{
+					{"virtual_key_id", vk.id}, {"virtual_key_name", vk.name}, {"tools_to_execute", nonNil(m.tools)},
+				})
+			}
+		}
+	}
+	return object{
+		{"config", s.renderMCPRow(mc, false)},
+		{"tools", []any{}},
+		{"state", "connected"},
+		{"vk_configs", vkConfigs},
+	}
+}
+
+// renderMCPRow is the client's table row. guess: members and order follow
+// the request's TableMCPClient; the row (with its autoincrement id and
+// times) is what a VK's mcp_configs[].mcp_client embeds (row true), the
+// list's config has no id or times (row false).
+func (s *Server) renderMCPRow(mc *mcpClient, row bool) object {
+	var o object
+	if row {
+		o = append(o, kv{"id", mc.rowID})
+	}
+	o = append(o,
+		kv{"client_id", mc.clientID}, kv{"name", mc.name}, kv{"is_code_mode_client", false},
+		kv{"connection_type", "http"}, kv{"auth_type", "none"},
+		kv{"tools_to_execute", nonNil(mc.tools)}, kv{"tools_to_auto_execute", []string{}},
+		kv{"allowed_extra_headers", []string{}}, kv{"is_ping_available", true},
+		kv{"tool_sync_interval", int64(10 * time.Minute)}, kv{"allow_on_all_virtual_keys", false}, kv{"disabled", false},
+	)
+	if row {
+		ts := mc.created.Format(time.RFC3339Nano)
+		o = append(o, kv{"created_at", ts}, kv{"updated_at", ts})
+	}
+	return o
 }
 
 // mcpNameErr is ValidateMCPClientName.
@@ -201,16 +331,47 @@ func (s *Server) mcpConnectWait(c *call) {
 	}
 }
 
-// updateMCPClient: every id is unknown once the body decodes.
-func (s *Server) updateMCPClient(c *call, _ string) reply {
+// mcpClientByID is the stored client of that client_id, or nil. Callers
+// hold s.mu.
+func (s *Server) mcpClientByID(id string) *mcpClient {
+	i := slices.IndexFunc(s.mcps().clients, func(c *mcpClient) bool { return c.clientID == id })
+	if i < 0 {
+		return nil
+	}
+	return s.mcps().clients[i]
+}
+
+// updateMCPClient answers an unknown id with 404 once the body decodes
+// (recorded). guess: for a stored client only tools_to_execute is applied
+// (omitted → kept) and the answer is §2.8's; the other members are not
+// held.
+func (s *Server) updateMCPClient(c *call, id string) reply {
 	var req MCPClientUpdateRequest
 	if err := json.Unmarshal(c.body, &req); err != nil {
 		return s.policyErr(http.StatusBadRequest, "Invalid request format: "+err.Error())
 	}
-	return s.policyErr(http.StatusNotFound, "MCP client not found")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mc := s.mcpClientByID(id)
+	if mc == nil {
+		return s.policyErr(http.StatusNotFound, "MCP client not found")
+	}
+	if req.ToolsToExecute != nil {
+		mc.tools = req.ToolsToExecute
+	}
+	return stored(policyJSON(http.StatusOK, goMap(kv{"status", "success"}, kv{"message", "MCP client edited successfully"})))
 }
 
-// deleteMCPClient answers an unknown id with the store's error, as a 500.
+// deleteMCPClient answers an unknown id with the store's error, as a 500
+// (recorded); a stored client is removed with every VK's config of it, and
+// the answer is §2.8's (not recorded).
 func (s *Server) deleteMCPClient(_ *call, id string) reply {
-	return s.policyErr(http.StatusInternalServerError, "failed to delete MCP config: MCP client with id '"+id+"' not found")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mc := s.mcpClientByID(id)
+	if mc == nil {
+		return s.policyErr(http.StatusInternalServerError, "failed to delete MCP config: MCP client with id '"+id+"' not found")
+	}
+	s.dropMCPClient(mc)
+	return stored(policyJSON(http.StatusOK, goMap(kv{"status", "success"}, kv{"message", "MCP client removed successfully"})))
 }

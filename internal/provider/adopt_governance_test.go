@@ -39,7 +39,7 @@ func TestAccGovernance_adoptGeneratedConfig(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = tg.Client.DeleteTeam(ctx, team.ID) })
 	vk, err := tg.Client.CreateVirtualKey(ctx, bifrost.VirtualKeyCreate{Name: prefix + "-vk", TeamID: team.ID,
-		Budgets: []bifrost.BudgetRequest{{MaxLimit: 10, ResetDuration: "1d"}},
+		Budgets:         []bifrost.BudgetRequest{{MaxLimit: 10, ResetDuration: "1d"}},
 		ProviderConfigs: []bifrost.ProviderConfigRequest{{Provider: "openai", AllowedModels: []string{"gpt-4o-mini"}, KeyIDs: []string{key.ID}}}})
 	if err != nil {
 		t.Fatal(err)

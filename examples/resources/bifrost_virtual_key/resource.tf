@@ -34,6 +34,12 @@ resource "bifrost_virtual_key" "search_app" {
       budgets        = [{ max_limit = 400, reset_duration = "1M" }]
     }
   }
+
+  # MCP clients configured in Bifrost, by name, and the tools of each the
+  # key may execute.
+  mcp_configs = {
+    github = { tools_to_execute = ["search_issues", "get_issue"] }
+  }
 }
 
 # A key whose value never enters the state: read it with the ephemeral

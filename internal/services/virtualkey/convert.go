@@ -31,6 +31,22 @@ func providerConfigs(ctx context.Context, m types.Map) ([]string, map[string]pcM
 	return names, out, diags
 }
 
+// mcpConfigs reads the mcp_configs map of a model, sorted by MCP client
+// name.
+func mcpConfigs(ctx context.Context, m types.Map) ([]string, map[string]mcpModel, diag.Diagnostics) {
+	out := map[string]mcpModel{}
+	if m.IsNull() || m.IsUnknown() {
+		return nil, out, nil
+	}
+	diags := m.ElementsAs(ctx, &out, false)
+	names := make([]string, 0, len(out))
+	for n := range out {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, out, diags
+}
+
 func stringList(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
 	if s.IsNull() || s.IsUnknown() {
 		return nil
@@ -70,6 +86,13 @@ func expandCreate(ctx context.Context, p vkModel) (bifrost.VirtualKeyCreate, dia
 		diags.Append(d...)
 		in.ProviderConfigs = append(in.ProviderConfigs, req)
 	}
+	names, mcps, d := mcpConfigs(ctx, p.MCPConfigs)
+	diags.Append(d...)
+	for _, name := range names {
+		in.MCPConfigs = append(in.MCPConfigs, bifrost.MCPConfigRequest{
+			MCPClientName: name, ToolsToExecute: stringList(ctx, mcps[name].ToolsToExecute, &diags),
+		})
+	}
 	return in, diags
 }
 
@@ -82,7 +105,11 @@ func expandCreate(ctx context.Context, p vkModel) (bifrost.VirtualKeyCreate, dia
 //     the same provider, so it is updated in place (its budgets keep their
 //     usage), with its key_ids always; configs of providers no longer
 //     configured are left out, which deletes them;
-//   - MCP configs are not managed and not sent (left as they are).
+//   - MCP configs are sent likewise, each with the id of the stored config
+//     of the same client (only its tools change; a new entry for a client
+//     already assigned would clash, creates running before deletes);
+//     configs of clients no longer configured are left out, which deletes
+//     them (an omitted mcp_configs sends [], as provider_configs does).
 //
 // A rate limit update is per field on virtual keys: when the plan drops a
 // half that the server has (bifrost.DropsAHalf), that rate limit is sent as
@@ -149,6 +176,21 @@ func buildUpdate(ctx context.Context, p vkModel, prior vkModel, cur *bifrost.Vir
 		list = append(list, req)
 	}
 	u.ProviderConfigs = &list
+	mnames, mcps, d := mcpConfigs(ctx, p.MCPConfigs)
+	diags.Append(d...)
+	mlist := []bifrost.MCPConfigRequest{}
+	for _, name := range mnames {
+		req := bifrost.MCPConfigRequest{MCPClientName: name}
+		for i := range cur.MCPConfigs {
+			if cur.MCPConfigs[i].MCPClientName == name {
+				req = cur.MCPConfigs[i].AsUpdate()
+				break
+			}
+		}
+		req.ToolsToExecute = stringList(ctx, mcps[name].ToolsToExecute, &diags)
+		mlist = append(mlist, req)
+	}
+	u.MCPConfigs = &mlist
 	return u, again, diags
 }
 
@@ -210,7 +252,39 @@ func flatten(ctx context.Context, got *bifrost.VirtualKey, prior vkModel) (vkMod
 	default:
 		m.ProviderConfigs = types.MapNull(pcType())
 	}
+	m.MCPConfigs, d = flattenMCPs(got.MCPConfigs, prior.MCPConfigs)
+	diags.Append(d...)
 	return m, diags
+}
+
+// flattenMCPs is the mcp_configs map of the configs got: null when there
+// are none and prior had none either (null or unknown), as provider_configs.
+func flattenMCPs(got []bifrost.VirtualKeyMCPConfig, prior types.Map) (types.Map, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := map[string]attr.Value{}
+	for i := range got {
+		mc := &got[i]
+		if _, dup := elems[mc.MCPClientName]; dup || mc.MCPClientName == "" {
+			// One client twice cannot happen (idx_vk_mcpclient); a config
+			// without its client's name cannot be keyed.
+			continue
+		}
+		o, d := types.ObjectValue(mcpAttrTypes(), map[string]attr.Value{
+			"config_id":        configID(mc.ID),
+			"tools_to_execute": tfvalue.StringSet(mc.ToolsToExecute, &diags),
+		})
+		diags.Append(d...)
+		elems[mc.MCPClientName] = o
+	}
+	switch {
+	case len(elems) > 0:
+		m, d := types.MapValue(mcpType(), elems)
+		diags.Append(d...)
+		return m, diags
+	case !prior.IsNull() && !prior.IsUnknown():
+		return types.MapValueMust(mcpType(), map[string]attr.Value{}), diags
+	}
+	return types.MapNull(mcpType()), diags
 }
 
 func flattenPC(pc *bifrost.VirtualKeyProviderConfig, prior pcModel) (types.Object, diag.Diagnostics) {

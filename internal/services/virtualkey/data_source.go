@@ -41,6 +41,14 @@ type vkDataModel struct {
 	Budgets         types.List   `tfsdk:"budgets"`
 	RateLimit       types.Object `tfsdk:"rate_limit"`
 	ProviderConfigs types.List   `tfsdk:"provider_configs"`
+	MCPConfigs      types.List   `tfsdk:"mcp_configs"`
+}
+
+func dataMCPAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"mcp_client_name": types.StringType, "config_id": types.Int64Type,
+		"tools_to_execute": types.SetType{ElemType: types.StringType},
+	}
 }
 
 func dataPCAttrTypes() map[string]attr.Type {
@@ -77,6 +85,15 @@ func dataAttributes(lookup map[string]schema.Attribute) map[string]schema.Attrib
 				"blacklisted_models": schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "Denied models (Bifrost ≥ 2.0)."},
 				"budgets":            limits.DataSourceBudgetsAttribute("The provider config's budgets, with their usage."),
 				"rate_limit":         limits.DataSourceRateLimitAttribute("The provider config's rate limit, with its usage."),
+			}},
+		},
+		"mcp_configs": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The MCP clients whose tools the key may execute, in Bifrost's order.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"mcp_client_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The MCP client's name."},
+				"config_id":        schema.Int64Attribute{Computed: true, MarkdownDescription: "The MCP config's id."},
+				"tools_to_execute": schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "The tools the key may execute (`[\"*\"]`: all)."},
 			}},
 		},
 	}
@@ -116,6 +133,18 @@ func flattenData(got *bifrost.VirtualKey) (vkDataModel, diag.Diagnostics) {
 		elems = append(elems, o)
 	}
 	m.ProviderConfigs, d = types.ListValue(types.ObjectType{AttrTypes: dataPCAttrTypes()}, elems)
+	diags.Append(d...)
+	mcps := make([]attr.Value, 0, len(got.MCPConfigs))
+	for i := range got.MCPConfigs {
+		mc := &got.MCPConfigs[i]
+		o, d := types.ObjectValue(dataMCPAttrTypes(), map[string]attr.Value{
+			"mcp_client_name": types.StringValue(mc.MCPClientName), "config_id": configID(mc.ID),
+			"tools_to_execute": tfvalue.StringSet(mc.ToolsToExecute, &diags),
+		})
+		diags.Append(d...)
+		mcps = append(mcps, o)
+	}
+	m.MCPConfigs, d = types.ListValue(types.ObjectType{AttrTypes: dataMCPAttrTypes()}, mcps)
 	diags.Append(d...)
 	return m, diags
 }
@@ -248,5 +277,6 @@ func dataAttrTypes() map[string]attr.Type {
 		"budgets":          types.ListType{ElemType: limits.BudgetUsageType()},
 		"rate_limit":       types.ObjectType{AttrTypes: limits.RateLimitUsageAttrTypes()},
 		"provider_configs": types.ListType{ElemType: types.ObjectType{AttrTypes: dataPCAttrTypes()}},
+		"mcp_configs":      types.ListType{ElemType: types.ObjectType{AttrTypes: dataMCPAttrTypes()}},
 	}
 }

@@ -110,7 +110,7 @@ func (l *vkListResource) List(ctx context.Context, req list.ListRequest, stream 
 func importedModel(ctx context.Context, vk *bifrost.VirtualKey) (vkModel, diag.Diagnostics) {
 	m, diags := flatten(ctx, vk, vkModel{
 		StoreValue: types.BoolValue(true), Budgets: types.SetNull(limits.BudgetType()),
-		ProviderConfigs: types.MapNull(pcType()), RotationTrigger: types.StringNull(), ExpiresAt: types.StringNull(),
+		ProviderConfigs: types.MapNull(pcType()), MCPConfigs: types.MapNull(mcpType()), RotationTrigger: types.StringNull(), ExpiresAt: types.StringNull(),
 	})
 	m.Value = types.StringNull()
 	return m, diags

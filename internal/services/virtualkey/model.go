@@ -21,6 +21,7 @@ type vkModel struct {
 	Budgets         types.Set    `tfsdk:"budgets"`
 	RateLimit       types.Object `tfsdk:"rate_limit"`
 	ProviderConfigs types.Map    `tfsdk:"provider_configs"`
+	MCPConfigs      types.Map    `tfsdk:"mcp_configs"`
 	Value           types.String `tfsdk:"value"`
 	StoreValue      types.Bool   `tfsdk:"store_value"`
 	ExpiresAt       types.String `tfsdk:"expires_at"`
@@ -52,6 +53,21 @@ func pcAttrTypes() map[string]attr.Type {
 }
 
 func pcType() types.ObjectType { return types.ObjectType{AttrTypes: pcAttrTypes()} }
+
+// mcpModel is one MCP config of a virtual key, keyed by MCP client name.
+type mcpModel struct {
+	ConfigID       types.Int64 `tfsdk:"config_id"`
+	ToolsToExecute types.Set   `tfsdk:"tools_to_execute"`
+}
+
+func mcpAttrTypes() map[string]attr.Type {
+	return map[string]attr.Type{
+		"config_id":        types.Int64Type,
+		"tools_to_execute": types.SetType{ElemType: types.StringType},
+	}
+}
+
+func mcpType() types.ObjectType { return types.ObjectType{AttrTypes: mcpAttrTypes()} }
 
 // identityModel is the resource identity of a virtual key.
 type identityModel struct {

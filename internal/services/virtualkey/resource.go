@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,6 +277,26 @@ func (r *vkResource) writeError(diags *diag.Diagnostics, action string, plan vkM
 			diags.AddAttributeError(path.Root("provider_configs").AtMapKey(m[1]), "Provider not configured in Bifrost",
 				fmt.Sprintf("Bifrost has no provider %q: configure it first (a bifrost_provider resource, referred to from this key so that "+
 					"it is created first), or remove it from provider_configs.\n\nBifrost said: %s", m[1], msg))
+			return
+		}
+		if strings.Contains(msg, "failed to get MCP client: not found") {
+			// Bifrost does not say which name: the one configured entry, or
+			// the map.
+			at := path.Root("mcp_configs")
+			var names []string
+			if !plan.MCPConfigs.IsNull() && !plan.MCPConfigs.IsUnknown() {
+				for n := range plan.MCPConfigs.Elements() {
+					names = append(names, n)
+				}
+			}
+			what := "one of the MCP clients of mcp_configs"
+			if len(names) == 1 {
+				at, what = at.AtMapKey(names[0]), "an MCP client named "+strconv.Quote(names[0])
+			}
+			diags.AddAttributeError(at, "Unknown MCP client",
+				fmt.Sprintf("Bifrost has no %s: mcp_configs is keyed by the names of MCP clients configured in "+
+					"Bifrost (GET /api/mcp/clients). Create the client first, or remove it from mcp_configs.\n\nBifrost said: %s",
+					what, msg))
 			return
 		}
 		diags.AddError("Cannot "+action+" the virtual key", msg)

@@ -104,6 +104,28 @@ func (r *vkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 					"rate_limit": limits.RateLimitAttribute("The provider config's rate limit."),
 				}},
 			},
+			"mcp_configs": schema.MapNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "The MCP clients whose tools the key may execute, keyed by MCP client name (as configured in Bifrost). " +
+					"Like `provider_configs`, the map is the whole list: without it the key has no MCP client, and an assignment " +
+					"made outside Terraform shows as a change and is removed by the next apply. Each config keeps its id across updates. " +
+					"The client must exist in Bifrost (Bifrost answers `failed to get MCP client: not found` at apply otherwise); " +
+					"Bifrost creates an MCP client only when it can connect to its server.",
+				Validators: []validator.Map{mapvalidator.KeysAre(mcpClientNameKey{})},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"config_id": schema.Int64Attribute{
+						Computed:            true,
+						MarkdownDescription: "The MCP config's id in Bifrost (kept across updates).",
+						PlanModifiers:       []planmodifier.Int64{keepConfigID{}},
+					},
+					"tools_to_execute": schema.SetAttribute{
+						ElementType: types.StringType, Optional: true, Computed: true, Default: setdefault.StaticValue(allSet()),
+						MarkdownDescription: "The client's tools the key may execute: `[\"*\"]` (the default) for all, `[]` for none " +
+							"(Bifrost's own default is none).",
+						Validators: []validator.Set{whitelist()},
+					},
+				}},
+			},
 			"value": schema.StringAttribute{
 				Computed: true, Sensitive: true,
 				MarkdownDescription: "The virtual key's secret (`sk-bf-…`), chosen by Bifrost. A rotation made outside Terraform shows as a change of " +

@@ -3,6 +3,7 @@ package virtualkey
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -27,6 +28,30 @@ func (v providerNameKey) ValidateString(ctx context.Context, req validator.Strin
 	if s := req.ConfigValue.ValueString(); !bifrost.ProviderNamePattern.MatchString(s) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid provider name",
 			fmt.Sprintf("%q is not a valid provider name in provider_configs: expected %s (e.g. \"openai\").", s, v.Description(ctx)))
+	}
+}
+
+// mcpClientNameKey validates the keys of mcp_configs: MCP client names as
+// Bifrost accepts them (ValidateMCPClientName), so that a name no client
+// can have is refused at plan time.
+type mcpClientNameKey struct{}
+
+func (mcpClientNameKey) Description(context.Context) string {
+	return "an MCP client name: ASCII, without '-' or spaces, not starting with a digit"
+}
+
+func (v mcpClientNameKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v mcpClientNameKey) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	bad := strings.TrimSpace(s) == "" || strings.ContainsAny(s, "- ") || (s[0] >= '0' && s[0] <= '9') ||
+		strings.IndexFunc(s, func(r rune) bool { return r > 127 }) >= 0
+	if bad {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid MCP client name",
+			fmt.Sprintf("%q is not a valid MCP client name in mcp_configs: expected %s (e.g. \"github\").", s, v.Description(ctx)))
 	}
 }
 
