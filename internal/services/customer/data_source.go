@@ -2,23 +2,17 @@ package customer
 
 import (
 	"context"
-	"fmt"
-	"regexp"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
-	"github.com/maximhq/terraform-provider-bifrost/internal/services/team"
 )
 
 var (
@@ -87,7 +81,7 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 }
 
 func (d *customerDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
+	return governance.IDOrName()
 }
 
 func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -100,42 +94,10 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var found *bifrost.Customer
-	if !cfg.ID.IsNull() {
-		cu, err := d.client.GetCustomer(ctx, cfg.ID.ValueString())
-		switch {
-		case bifrost.IsNotFound(err):
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Customer not found", fmt.Sprintf("Bifrost has no customer with id %q.", cfg.ID.ValueString()))
-			return
-		case err != nil:
-			resp.Diagnostics.AddError("Cannot read the customer", err.Error())
-			return
-		}
-		found = cu
-	} else {
-		all, err := d.client.ListCustomers(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot list the customers", err.Error())
-			return
-		}
-		var ids []string
-		for i := range all {
-			if all[i].Name == cfg.Name.ValueString() {
-				found = &all[i]
-				ids = append(ids, all[i].ID)
-			}
-		}
-		switch {
-		case found == nil:
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Customer not found",
-				fmt.Sprintf("Bifrost has no customer named %q (%s listed).", cfg.Name.ValueString(), bifrost.Plural(len(all), "customer")))
-			return
-		case len(ids) > 1:
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Several customers have that name",
-				fmt.Sprintf("%d customers are named %q (customer names are not unique in Bifrost v1.5.1): read the one you mean by id, one of %s.",
-					len(ids), cfg.Name.ValueString(), strings.Join(ids, ", ")))
-			return
-		}
+	found, diags := kind.Find(ctx, d.client, cfg.ID, cfg.Name)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	m, diags := flattenData(found)
 	resp.Diagnostics.Append(diags...)
@@ -163,8 +125,7 @@ func (d *customersDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the Bifrost customers, optionally those whose name matches a regular expression, with usage.",
 		Attributes: map[string]schema.Attribute{
-			"name_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{team.RegexpValidator()},
-				MarkdownDescription: "Keep only the customers whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), unanchored)."},
+			"name_regex": governance.NameRegexDataAttribute("customers"),
 			"customers": schema.ListNestedAttribute{
 				Computed: true, MarkdownDescription: "The selected customers, in Bifrost's order (creation order).",
 				NestedObject: schema.NestedAttributeObject{Attributes: dataAttributes(
@@ -187,46 +148,12 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all, err := d.client.ListCustomers(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list the customers", err.Error())
+	customers, diags := kind.Select(ctx, d.client, m.NameRegex.ValueString(), nil)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	customers, err := filter(all, m.NameRegex.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
-		return
-	}
-	elems := make([]attr.Value, 0, len(customers))
-	m.IDs = make([]string, 0, len(customers))
-	for i := range customers {
-		dm, diags := flattenData(&customers[i])
-		resp.Diagnostics.Append(diags...)
-		o, diags := types.ObjectValueFrom(ctx, customerDataAttrTypes(), dm)
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, o)
-		m.IDs = append(m.IDs, customers[i].ID)
-	}
-	var diags diag.Diagnostics
-	m.Customers, diags = types.ListValue(types.ObjectType{AttrTypes: customerDataAttrTypes()}, elems)
+	m.Customers, m.IDs, diags = governance.ObjectList(ctx, kind, customers, customerDataAttrTypes(), flattenData)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-// filter keeps the customers whose name matches nameRegex ("" for any).
-func filter(all []bifrost.Customer, nameRegex string) ([]bifrost.Customer, error) {
-	if nameRegex == "" {
-		return all, nil
-	}
-	re, err := regexp.Compile(nameRegex)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bifrost.Customer, 0, len(all))
-	for _, cu := range all {
-		if re.MatchString(cu.Name) {
-			out = append(out, cu)
-		}
-	}
-	return out, nil
 }

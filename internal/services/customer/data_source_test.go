@@ -18,7 +18,7 @@ import (
 // TestAccCustomerDataSources reads a customer by id and by name, and lists
 // customers by name, with usage figures (0 on a new customer).
 func TestAccCustomerDataSources(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		name := acctest.Name("customer-ds")
 		cfg := customerConfig(tg, name, limits1) + fmt.Sprintf(`
 data "bifrost_customer" "by_id" {
@@ -61,7 +61,7 @@ data "bifrost_customers" "mine" {
 // customers share a name; reading by that name is an error that lists
 // their ids.
 func TestAccCustomerDataSource_ambiguousName(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		if tg.Version(t).AtLeast(2, 0) {
 			t.Skip("Bifrost ≥ 2.0 keeps customer names unique")
 		}

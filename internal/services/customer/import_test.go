@@ -9,71 +9,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
 )
 
-// importer drives ImportResourceState and ReadResource of bifrost_customer
-// through the provider server, as Terraform ≥ 1.12 does.
-type importer struct {
-	*acctest.ProtocolServer
-	identityType tftypes.Type
-}
-
-func newImporter(t *testing.T, endpoint string) *importer {
-	t.Helper()
-	ps := acctest.NewProtocolServer(t, endpoint)
-	ids, err := ps.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil || acctest.HasErrors(ids.Diagnostics) {
-		t.Fatalf("GetResourceIdentitySchemas: %v %v", err, acctest.Diags(ids.Diagnostics))
-	}
-	return &importer{ProtocolServer: ps, identityType: ids.IdentitySchemas[typeName].ValueType()}
-}
-
-func (im *importer) importID(t *testing.T, id, identityID string) (string, []*tfprotov6.Diagnostic) {
-	t.Helper()
-	req := &tfprotov6.ImportResourceStateRequest{TypeName: typeName, ID: id}
-	if id == "" {
-		dv := im.Value(t, im.identityType, map[string]tftypes.Value{"id": str(identityID)})
-		req.Identity = &tfprotov6.ResourceIdentityData{IdentityData: &dv}
-	}
-	resp, err := im.ImportResourceState(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acctest.HasErrors(resp.Diagnostics) {
-		return "", resp.Diagnostics
-	}
-	if len(resp.ImportedResources) != 1 {
-		t.Fatalf("imported %d resources, want 1", len(resp.ImportedResources))
-	}
-	r := resp.ImportedResources[0]
-	got := acctest.Str(t, acctest.Attrs(t, im.ResourceType(typeName), r.State)["id"])
-	if r.Identity == nil {
-		t.Fatal("import set no identity")
-	}
-	if ident := acctest.Str(t, acctest.Attrs(t, im.identityType, r.Identity.IdentityData)["id"]); ident != got {
-		t.Errorf("imported state id %q, identity id %q", got, ident)
-	}
-	return got, resp.Diagnostics
-}
-
 // TestImport_providerServer imports by id, by identity and by a name one
 // customer has; a name several customers have (v1.5.1 allows it) is
 // refused with their ids.
 func TestImport_providerServer(t *testing.T) {
-	emu, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	client, err := bifrost.New(bifrost.Config{Endpoint: emu.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	emu, client := acctest.StartEmulator(t, emulator.Options{})
 	ctx := context.Background()
 	var cs []*bifrost.Customer
 	for _, name := range []string{"acme", "twin", "twin"} {
@@ -83,22 +29,22 @@ func TestImport_providerServer(t *testing.T) {
 		}
 		cs = append(cs, cu)
 	}
-	im := newImporter(t, emu.URL())
+	im := acctest.NewImporter(t, emu.URL(), typeName)
 	for label, in := range map[string][2]string{"by id": {cs[0].ID, ""}, "by unique name": {"name=acme", ""}, "by identity": {"", cs[0].ID}} {
 		t.Run(label, func(t *testing.T) {
-			got, diags := im.importID(t, in[0], in[1])
+			got, diags := im.ImportID(t, in[0], in[1])
 			if acctest.HasErrors(diags) || got != cs[0].ID {
 				t.Errorf("imported %q, want %q:%s", got, cs[0].ID, acctest.RenderDiags(diags))
 			}
 		})
 	}
 	t.Run("ambiguous name", func(t *testing.T) {
-		_, diags := im.importID(t, "name=twin", "")
+		_, diags := im.ImportID(t, "name=twin", "")
 		acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "", []string{"Several customers have that name",
 			`2 customers are named "twin"`, "import the one you mean by its id", cs[1].ID, cs[2].ID}, nil)
 	})
 	t.Run("unknown name", func(t *testing.T) {
-		_, diags := im.importID(t, "name=nobody", "")
+		_, diags := im.ImportID(t, "name=nobody", "")
 		acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "", []string{"No customer with that name", `no customer named "nobody" (3 customers listed)`}, nil)
 	})
 }
@@ -106,45 +52,19 @@ func TestImport_providerServer(t *testing.T) {
 // TestReadGone_providerServer: a customer deleted outside Terraform is
 // removed from the state with a warning, its identity still set.
 func TestReadGone_providerServer(t *testing.T) {
-	emu, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	im := newImporter(t, emu.URL())
-	typ := im.ResourceType(typeName)
-	state := im.Value(t, typ, map[string]tftypes.Value{"id": str("gone-id"), "name": str("gone")})
-	ident := im.Value(t, im.identityType, map[string]tftypes.Value{"id": str("gone-id")})
-	resp, err := im.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
-		TypeName: typeName, CurrentState: &state, CurrentIdentity: &tfprotov6.ResourceIdentityData{IdentityData: &ident},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	acctest.ExpectOneDiag(t, resp.Diagnostics, tfprotov6.DiagnosticSeverityWarning, "", []string{"Customer not found", `The customer "gone" (id gone-id) no longer exists`, "removed from the state"}, nil)
-	if v, err := resp.NewState.Unmarshal(typ); err != nil || !v.IsNull() {
-		t.Errorf("new state %v (%v), want null", v, err)
-	}
-	if resp.NewIdentity == nil {
-		t.Error("no identity after removing the customer")
-	}
+	emu, _ := acctest.StartEmulator(t, emulator.Options{})
+	im := acctest.NewImporter(t, emu.URL(), typeName)
+	diags := im.ReadGone(t, map[string]tftypes.Value{"id": str("gone-id"), "name": str("gone")})
+	acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityWarning, "", []string{"Customer not found", `The customer "gone" (id gone-id) no longer exists`, "removed from the state"}, nil)
 }
 
 // TestAccCustomer_importByIdentity imports with an import block by resource
 // identity (Terraform ≥ 1.12; TestImport_providerServer covers it on older
 // CLIs).
 func TestAccCustomer_importByIdentity(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		cfg := customerConfig(tg, acctest.Name("customer-ident"), limits1)
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
-			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-			CheckDestroy:             checkDestroyed(tg),
-			Steps: []resource.TestStep{
-				{Config: cfg},
-				{Config: cfg, ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-			},
-		})
+		acctest.RunImportByIdentity(t, cfg, addr, checkDestroyed(tg))
 	})
 }
 
@@ -153,7 +73,7 @@ func TestAccCustomer_importByIdentity(t *testing.T) {
 // provider neither retries nor adopts: the error names the stored
 // candidate and how to import it, and exactly one customer exists.
 func TestAccCustomer_createNotGuessed(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		emu := tg.NeedEmulator(t)
 		name := acctest.Name("customer-once")
 		t.Cleanup(func() {
@@ -195,26 +115,10 @@ func TestAccCustomer_createNotGuessed(t *testing.T) {
 // TestDeleteGone_providerServer: deleting a customer that is already gone
 // (404) succeeds without a diagnostic.
 func TestDeleteGone_providerServer(t *testing.T) {
-	emu, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	im := newImporter(t, emu.URL())
-	typ := im.ResourceType(typeName)
-	prior := im.Value(t, typ, map[string]tftypes.Value{"id": str("gone-id"), "name": str("gone")})
-	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := im.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: typeName, PriorState: &prior, PlannedState: &null, Config: &null,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(resp.Diagnostics) != 0 {
-		t.Errorf("delete of a gone customer:%s", acctest.RenderDiags(resp.Diagnostics))
+	emu, _ := acctest.StartEmulator(t, emulator.Options{})
+	im := acctest.NewImporter(t, emu.URL(), typeName)
+	if diags := im.Destroy(t, map[string]tftypes.Value{"id": str("gone-id"), "name": str("gone")}); len(diags) != 0 {
+		t.Errorf("delete of a gone customer:%s", acctest.RenderDiags(diags))
 	}
 	if n := emu.Count("DELETE", "/api/governance/customers/gone-id"); n != 1 {
 		t.Errorf("%d DELETE requests, want 1", n)

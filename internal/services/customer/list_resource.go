@@ -3,16 +3,15 @@ package customer
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
-	"github.com/maximhq/terraform-provider-bifrost/internal/services/team"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
 var _ list.ListResourceWithConfigure = (*customerListResource)(nil)
@@ -39,8 +38,7 @@ func (l *customerListResource) ListResourceConfigSchema(_ context.Context, _ lis
 		MarkdownDescription: "Lists the Bifrost customers, each with its resource identity (`id`) and its name as display name " +
 			"(names are not unique: the identity tells customers apart).",
 		Attributes: map[string]listschema.Attribute{
-			"name_regex": listschema.StringAttribute{Optional: true, Validators: []validator.String{team.RegexpValidator()},
-				MarkdownDescription: "Keep only the customers whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), unanchored)."},
+			"name_regex": governance.NameRegexListAttribute("customers"),
 		},
 	}
 }
@@ -53,40 +51,13 @@ func (l *customerListResource) Configure(_ context.Context, req resource.Configu
 // The resource object, when asked for, is what an import reads.
 func (l *customerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg listConfigModel
-	diags := req.Config.Get(ctx, &cfg)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	customers, ok := kind.ListSelected(ctx, l.client, req, stream, &cfg, func() (string, func(*bifrost.Customer) bool) {
+		return cfg.NameRegex.ValueString(), nil
+	})
+	if !ok {
 		return
 	}
-	all, err := l.client.ListCustomers(ctx)
-	if err != nil {
-		diags.AddError("Cannot list the customers", err.Error())
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	customers, err := filter(all, cfg.NameRegex.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	if req.Limit > 0 && int64(len(customers)) > req.Limit {
-		customers = customers[:req.Limit]
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range customers {
-			cu := &customers[i]
-			result := req.NewListResult(ctx)
-			result.DisplayName = cu.Name
-			result.Diagnostics.Append(result.Identity.Set(ctx, identityModel{ID: types.StringValue(cu.ID)})...)
-			if req.IncludeResource {
-				m, d := flattenCustomer(cu, customerModel{})
-				result.Diagnostics.Append(d...)
-				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
-			}
-			if !push(result) {
-				return
-			}
-		}
-	}
+	kind.StreamResults(ctx, req, stream, customers, func(cu *bifrost.Customer) (any, diag.Diagnostics) {
+		return flattenCustomer(cu, customerModel{})
+	})
 }

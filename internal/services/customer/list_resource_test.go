@@ -20,69 +20,17 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
 )
 
-type listed struct {
-	displayName string
-	id          string
-	resource    map[string]tftypes.Value
-	diags       []*tfprotov6.Diagnostic
-}
-
-// list calls the ListResource RPC of the provider server, as `terraform
-// query` (Terraform ≥ 1.14) would, with the given config attributes.
-func list(t *testing.T, ps *acctest.ProtocolServer, attrs map[string]tftypes.Value, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
+// list lists customers through the provider server (see acctest.ListResource).
+func list(t *testing.T, ps *acctest.ProtocolServer, attrs map[string]tftypes.Value, includeResource bool, limit int64) ([]acctest.Listed, []*tfprotov6.Diagnostic) {
 	t.Helper()
-	ctx := context.Background()
-	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || schemas.ListResourceSchemas[typeName] == nil {
-		t.Fatalf("no list resource %s: %v", typeName, err)
-	}
-	ids, err := ps.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lister, ok := ps.ProviderServer.(tfprotov6.ListResourceServer)
-	if !ok {
-		t.Fatal("the provider server does not serve list resources")
-	}
-	cfg := ps.Value(t, schemas.ListResourceSchemas[typeName].ValueType(), attrs)
-	v, err := lister.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName, Config: &cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acctest.HasErrors(v.Diagnostics) {
-		return nil, v.Diagnostics
-	}
-	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: typeName, Config: &cfg, IncludeResource: includeResource, Limit: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []listed
-	for r := range stream.Results {
-		l := listed{displayName: r.DisplayName, diags: r.Diagnostics}
-		if r.Identity != nil {
-			l.id = acctest.Str(t, acctest.Attrs(t, ids.IdentitySchemas[typeName].ValueType(), r.Identity.IdentityData)["id"])
-		}
-		if r.Resource != nil {
-			l.resource = acctest.Attrs(t, ps.ResourceType(typeName), r.Resource)
-		}
-		out = append(out, l)
-	}
-	return out, nil
+	return ps.ListResource(t, typeName, attrs, includeResource, limit)
 }
 
 // TestListResource_providerServer lists customers, with and without the
 // resource objects, with a name filter and a limit; customers of the same
 // name are told apart by their identity.
 func TestListResource_providerServer(t *testing.T) {
-	emu, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	client, err := bifrost.New(bifrost.Config{Endpoint: emu.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	emu, client := acctest.StartEmulator(t, emulator.Options{})
 	ctx := context.Background()
 	tok, dur := int64(100), "1h"
 	var cs []*bifrost.Customer
@@ -100,16 +48,16 @@ func TestListResource_providerServer(t *testing.T) {
 	ps := acctest.NewProtocolServer(t, emu.URL())
 
 	all, diags := list(t, ps, nil, false, 0)
-	if diags != nil || len(all) != 3 || all[0].id != cs[0].ID || all[1].id != cs[1].ID || all[0].displayName != "acme" || all[0].resource != nil {
+	if diags != nil || len(all) != 3 || all[0].ID != cs[0].ID || all[1].ID != cs[1].ID || all[0].DisplayName != "acme" || all[0].Resource != nil {
 		t.Fatalf("list all: %+v %s", all, acctest.RenderDiags(diags))
 	}
 	got, _ := list(t, ps, map[string]tftypes.Value{"name_regex": str("^acme$")}, true, 0)
 	if len(got) != 2 {
 		t.Fatalf("name_regex ^acme$: %+v", got)
 	}
-	r := got[0].resource
-	if acctest.Str(t, r["id"]) != cs[0].ID || acctest.Str(t, r["name"]) != "acme" || len(got[0].diags) != 0 {
-		t.Errorf("resource object of the first acme: %v %s", r, acctest.RenderDiags(got[0].diags))
+	r := got[0].Resource
+	if acctest.Str(t, r["id"]) != cs[0].ID || acctest.Str(t, r["name"]) != "acme" || len(got[0].Diags) != 0 {
+		t.Errorf("resource object of the first acme: %v %s", r, acctest.RenderDiags(got[0].Diags))
 	}
 	var budgets []tftypes.Value
 	if err := r["budgets"].As(&budgets); err != nil || len(budgets) != 1 {
@@ -133,7 +81,7 @@ func TestListResource_providerServer(t *testing.T) {
 // TestAccCustomer_query lists customers with `terraform query` (Terraform
 // ≥ 1.14; TestListResource_providerServer covers it on older CLIs).
 func TestAccCustomer_query(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		name := acctest.Name("customer-query")
 		query := tg.ProviderConfig() + fmt.Sprintf(`
 list "bifrost_customer" "test" {

@@ -19,11 +19,6 @@ type customerModel struct {
 	RateLimit types.Object `tfsdk:"rate_limit"`
 }
 
-// identityModel is the resource identity (Terraform ≥ 1.12).
-type identityModel struct {
-	ID types.String `tfsdk:"id"`
-}
-
 // flattenCustomer is the state of cu; prior keeps `budgets = []` as written.
 func flattenCustomer(cu *bifrost.Customer, prior customerModel) (customerModel, diag.Diagnostics) {
 	var diags diag.Diagnostics

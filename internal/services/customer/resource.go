@@ -10,11 +10,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
 var (
@@ -39,14 +39,16 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
+// kind is what the governance helpers need to know of customers.
+var kind = governance.Kind[bifrost.Customer]{
+	Noun: "customer", NotUniqueWhy: "customer names are not unique in Bifrost v1.5.1", ImportHint: " Import a customer by its id.",
+	ID: func(cu *bifrost.Customer) string { return cu.ID }, Name: func(cu *bifrost.Customer) string { return cu.Name },
+	Get: (*bifrost.Client).GetCustomer, List: (*bifrost.Client).ListCustomers, Delete: (*bifrost.Client).DeleteCustomer,
+}
+
 // isV2 reports whether the server is Bifrost ≥ 2.0 (asked once per run).
 func isV2(ctx context.Context, c *bifrost.Client, diags *diag.Diagnostics) bool {
-	v, err := c.ServerVersion(ctx)
-	if err != nil {
-		diags.AddError("Cannot tell the Bifrost version", "Customers' budgets are written differently by Bifrost v1.5 and v2, and the server's version could not be read: "+err.Error())
-		return false
-	}
-	return v.AtLeast(2, 0)
+	return governance.IsV2(ctx, c, diags, "Customers' budgets")
 }
 
 // ModifyPlan refuses, at plan time, more than one budget on a server that
@@ -95,7 +97,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	state, d := flattenCustomer(got, plan)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // createError reports a failed create. When the failure may hide a stored
@@ -141,24 +143,14 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	got, err := r.client.GetCustomer(ctx, state.ID.ValueString())
-	if bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Customer not found",
-			fmt.Sprintf("The customer %q (id %s) no longer exists in Bifrost (deleted outside Terraform). It is removed from the state; the next apply creates it again.",
-				state.Name.ValueString(), state.ID.ValueString()))
-		// Terraform expects an identity even for a resource being removed.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the customer", err.Error())
+	got, ok := kind.Read(ctx, r.client, resp, state.ID, state.Name)
+	if !ok {
 		return
 	}
 	newState, d := flattenCustomer(got, state)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -187,7 +179,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	newState, d := flattenCustomer(got, plan)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -196,62 +188,12 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.DeleteCustomer(ctx, state.ID.ValueString())
-	if err != nil && !bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete the customer", err.Error())
-	}
+	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 // ImportState accepts "<customer id>", a resource identity (Terraform ≥
 // 1.12), or "name=<name>" when exactly one customer has that name
 // (customer names are not unique).
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" {
-		var ident identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		id = ident.ID.ValueString()
-	} else if name, byName := strings.CutPrefix(id, "name="); byName {
-		all, err := r.client.ListCustomers(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot list the customers", err.Error())
-			return
-		}
-		var ids []string
-		for _, cu := range all {
-			if cu.Name == name {
-				ids = append(ids, cu.ID)
-			}
-		}
-		switch len(ids) {
-		case 0:
-			resp.Diagnostics.AddError("No customer with that name",
-				fmt.Sprintf("Bifrost has no customer named %q (%s listed). Import a customer by its id.", name, bifrost.Plural(len(all), "customer")))
-			return
-		case 1:
-			id = ids[0]
-		default:
-			resp.Diagnostics.AddError("Several customers have that name",
-				fmt.Sprintf("%d customers are named %q (customer names are not unique in Bifrost v1.5.1): import the one you mean by its id, one of %s.",
-					len(ids), name, strings.Join(ids, ", ")))
-			return
-		}
-	}
-	if id == "" {
-		resp.Diagnostics.AddError("Invalid import ID", "Expected \"<customer id>\" (or \"name=<name>\" when only one customer has that name).")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
-}
-
-// setIdentity sets the resource identity, when Terraform supports it.
-func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
-	if ident == nil {
-		return nil
-	}
-	return ident.Set(ctx, identityModel{ID: id})
+	kind.ImportState(ctx, r.client, req, resp, "Expected \"<customer id>\" (or \"name=<name>\" when only one customer has that name).")
 }

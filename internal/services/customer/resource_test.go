@@ -1,7 +1,6 @@
 package customer_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -14,20 +13,10 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance/governancetest"
 )
 
 const addr = "bifrost_customer.test"
-
-// versions are the emulator versions every acceptance test runs on (against
-// a real server, both runs use it).
-var versions = []string{"v1.5.1", "v2.2.6"}
-
-func forEachVersion(t *testing.T, test func(t *testing.T, tg *acctest.Target)) {
-	for _, v := range versions {
-		t.Run(v, func(t *testing.T) { test(t, acctest.New(t, emulator.Options{Version: v})) })
-	}
-}
 
 func customerConfig(tg *acctest.Target, name, body string) string {
 	return tg.ProviderConfig() + fmt.Sprintf(`
@@ -53,21 +42,7 @@ func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.Custo
 }
 
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "bifrost_customer" {
-				continue
-			}
-			_, err := tg.Client.GetCustomer(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("customer %s still exists", rs.Primary.ID)
-			}
-			if !bifrost.IsNotFound(err) {
-				return err
-			}
-		}
-		return nil
-	}
+	return governancetest.CheckDestroyed(tg, "bifrost_customer")
 }
 
 func budgetIDs(cu *bifrost.Customer) map[string]string {
@@ -98,7 +73,7 @@ const (
 // out-of-band deletion, import by id and by an unambiguous name, and
 // destroy.
 func TestAccCustomer_lifecycle(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		name := acctest.Name("customer")
 		renamed := name + "-2"
 		var id string
@@ -220,7 +195,7 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 // kept by reset_duration across an update of another; on v1.5.1 the same
 // configuration is refused at plan time, naming the server's version.
 func TestAccCustomer_severalBudgets(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		name := acctest.Name("customer-budgets")
 		two := func(day float64) string {
 			return customerConfig(tg, name, fmt.Sprintf(`

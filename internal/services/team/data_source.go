@@ -2,20 +2,16 @@ package team
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
 )
 
@@ -96,7 +92,7 @@ func (d *teamDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 }
 
 func (d *teamDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
+	return governance.IDOrName()
 }
 
 func (d *teamDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -109,34 +105,10 @@ func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var found *bifrost.Team
-	if !cfg.ID.IsNull() {
-		t, err := d.client.GetTeam(ctx, cfg.ID.ValueString())
-		switch {
-		case bifrost.IsNotFound(err):
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Team not found", fmt.Sprintf("Bifrost has no team with id %q.", cfg.ID.ValueString()))
-			return
-		case err != nil:
-			resp.Diagnostics.AddError("Cannot read the team", err.Error())
-			return
-		}
-		found = t
-	} else {
-		teams, err := d.client.ListTeams(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot list the teams", err.Error())
-			return
-		}
-		for i := range teams {
-			if teams[i].Name == cfg.Name.ValueString() {
-				found = &teams[i]
-			}
-		}
-		if found == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "Team not found",
-				fmt.Sprintf("Bifrost has no team named %q (%s listed).", cfg.Name.ValueString(), bifrost.Plural(len(teams), "team")))
-			return
-		}
+	found, diags := kind.Find(ctx, d.client, cfg.ID, cfg.Name)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	m, diags := flattenData(ctx, found, isV2(ctx, d.client, &resp.Diagnostics))
 	resp.Diagnostics.Append(diags...)
@@ -166,8 +138,7 @@ func (d *teamsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Lists the Bifrost teams, optionally those of one customer or whose name matches a regular expression, with usage.",
 		Attributes: map[string]schema.Attribute{
 			"customer_id": schema.StringAttribute{Optional: true, MarkdownDescription: "Keep only the teams of this customer."},
-			"name_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{RegexpValidator()},
-				MarkdownDescription: "Keep only the teams whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), unanchored)."},
+			"name_regex":  governance.NameRegexDataAttribute("teams"),
 			"teams": schema.ListNestedAttribute{
 				Computed: true, MarkdownDescription: "The selected teams, in Bifrost's order (creation order).",
 				NestedObject: schema.NestedAttributeObject{Attributes: dataAttributes(
@@ -190,66 +161,20 @@ func (d *teamsDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all, err := d.client.ListTeams(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list the teams", err.Error())
-		return
-	}
-	teams, err := filter(all, m.CustomerID.ValueString(), m.NameRegex.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
+	teams, diags := kind.Select(ctx, d.client, m.NameRegex.ValueString(), ofCustomer(m.CustomerID.ValueString()))
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	v2 := isV2(ctx, d.client, &resp.Diagnostics)
-	elems := make([]attr.Value, 0, len(teams))
-	m.IDs = make([]string, 0, len(teams))
-	for i := range teams {
-		dm, diags := flattenData(ctx, &teams[i], v2)
-		resp.Diagnostics.Append(diags...)
-		o, diags := types.ObjectValueFrom(ctx, teamDataAttrTypes(), dm)
-		resp.Diagnostics.Append(diags...)
-		elems = append(elems, o)
-		m.IDs = append(m.IDs, teams[i].ID)
-	}
-	var diags diag.Diagnostics
-	m.Teams, diags = types.ListValue(types.ObjectType{AttrTypes: teamDataAttrTypes()}, elems)
+	m.Teams, m.IDs, diags = governance.ObjectList(ctx, kind, teams, teamDataAttrTypes(), func(t *bifrost.Team) (teamDataModel, diag.Diagnostics) {
+		return flattenData(ctx, t, v2)
+	})
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// filter keeps the teams of customerID ("" for any) whose name matches
-// nameRegex ("" for any).
-func filter(all []bifrost.Team, customerID, nameRegex string) ([]bifrost.Team, error) {
-	var re *regexp.Regexp
-	if nameRegex != "" {
-		var err error
-		if re, err = regexp.Compile(nameRegex); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]bifrost.Team, 0, len(all))
-	for _, t := range all {
-		if (customerID == "" || t.CustomerID == customerID) && (re == nil || re.MatchString(t.Name)) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-// RegexpValidator checks, at plan time, that a name_regex compiles.
-func RegexpValidator() validator.String { return regexpValidator{} }
-
-type regexpValidator struct{}
-
-func (regexpValidator) Description(context.Context) string { return "an RE2 regular expression" }
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression", err.Error())
-	}
+// ofCustomer keeps the teams of customerID ("" for any).
+func ofCustomer(customerID string) func(*bifrost.Team) bool {
+	return func(t *bifrost.Team) bool { return customerID == "" || t.CustomerID == customerID }
 }

@@ -17,7 +17,7 @@ import (
 // TestAccTeamDataSources reads a team by id and by name, and lists teams by
 // name and by customer, with usage figures (0 on a new team) and budget ids.
 func TestAccTeamDataSources(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		prefix := acctest.Name("team-ds")
 		cfg := teamConfig(tg, prefix, prefix+"-t", limitsV1) + fmt.Sprintf(`
 data "bifrost_team" "by_id" {

@@ -3,15 +3,15 @@ package team
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
 var _ list.ListResourceWithConfigure = (*teamListResource)(nil)
@@ -39,8 +39,7 @@ func (l *teamListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 		MarkdownDescription: "Lists the Bifrost teams, each with its resource identity (`id`) and its name as display name.",
 		Attributes: map[string]listschema.Attribute{
 			"customer_id": listschema.StringAttribute{Optional: true, MarkdownDescription: "Keep only the teams of this customer."},
-			"name_regex": listschema.StringAttribute{Optional: true, Validators: []validator.String{RegexpValidator()},
-				MarkdownDescription: "Keep only the teams whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), unanchored)."},
+			"name_regex":  governance.NameRegexListAttribute("teams"),
 		},
 	}
 }
@@ -53,48 +52,22 @@ func (l *teamListResource) Configure(_ context.Context, req resource.ConfigureRe
 // resource object, when asked for, is what an import of the team reads.
 func (l *teamListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg listConfigModel
-	diags := req.Config.Get(ctx, &cfg)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	teams, ok := kind.ListSelected(ctx, l.client, req, stream, &cfg, func() (string, func(*bifrost.Team) bool) {
+		return cfg.NameRegex.ValueString(), ofCustomer(cfg.CustomerID.ValueString())
+	})
+	if !ok {
 		return
-	}
-	all, err := l.client.ListTeams(ctx)
-	if err != nil {
-		diags.AddError("Cannot list the teams", err.Error())
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	teams, err := filter(all, cfg.CustomerID.ValueString(), cfg.NameRegex.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	if req.Limit > 0 && int64(len(teams)) > req.Limit {
-		teams = teams[:req.Limit]
 	}
 	v2 := false
 	if req.IncludeResource {
+		var diags diag.Diagnostics
 		v2 = isV2(ctx, l.client, &diags)
 		if diags.HasError() {
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return
 		}
 	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range teams {
-			t := &teams[i]
-			result := req.NewListResult(ctx)
-			result.DisplayName = t.Name
-			result.Diagnostics.Append(result.Identity.Set(ctx, identityModel{ID: types.StringValue(t.ID)})...)
-			if req.IncludeResource {
-				m, d := flattenTeam(t, teamModel{}, v2)
-				result.Diagnostics.Append(d...)
-				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
-			}
-			if !push(result) {
-				return
-			}
-		}
-	}
+	kind.StreamResults(ctx, req, stream, teams, func(t *bifrost.Team) (any, diag.Diagnostics) {
+		return flattenTeam(t, teamModel{}, v2)
+	})
 }

@@ -20,68 +20,16 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
 )
 
-type listed struct {
-	displayName string
-	id          string
-	resource    map[string]tftypes.Value
-	diags       []*tfprotov6.Diagnostic
-}
-
-// list calls the ListResource RPC of the provider server, as `terraform
-// query` (Terraform ≥ 1.14) would, with the given config attributes.
-func list(t *testing.T, ps *acctest.ProtocolServer, attrs map[string]tftypes.Value, includeResource bool, limit int64) ([]listed, []*tfprotov6.Diagnostic) {
+// list lists teams through the provider server (see acctest.ListResource).
+func list(t *testing.T, ps *acctest.ProtocolServer, attrs map[string]tftypes.Value, includeResource bool, limit int64) ([]acctest.Listed, []*tfprotov6.Diagnostic) {
 	t.Helper()
-	ctx := context.Background()
-	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || schemas.ListResourceSchemas[typeName] == nil {
-		t.Fatalf("no list resource %s: %v", typeName, err)
-	}
-	ids, err := ps.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lister, ok := ps.ProviderServer.(tfprotov6.ListResourceServer)
-	if !ok {
-		t.Fatal("the provider server does not serve list resources")
-	}
-	cfg := ps.Value(t, schemas.ListResourceSchemas[typeName].ValueType(), attrs)
-	v, err := lister.ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName, Config: &cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acctest.HasErrors(v.Diagnostics) {
-		return nil, v.Diagnostics
-	}
-	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: typeName, Config: &cfg, IncludeResource: includeResource, Limit: limit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []listed
-	for r := range stream.Results {
-		l := listed{displayName: r.DisplayName, diags: r.Diagnostics}
-		if r.Identity != nil {
-			l.id = acctest.Str(t, acctest.Attrs(t, ids.IdentitySchemas[typeName].ValueType(), r.Identity.IdentityData)["id"])
-		}
-		if r.Resource != nil {
-			l.resource = acctest.Attrs(t, ps.ResourceType(typeName), r.Resource)
-		}
-		out = append(out, l)
-	}
-	return out, nil
+	return ps.ListResource(t, typeName, attrs, includeResource, limit)
 }
 
 // TestListResource_providerServer lists teams with each filter, with and
 // without the resource objects, and with a limit.
 func TestListResource_providerServer(t *testing.T) {
-	emu, err := emulator.Start(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	client, err := bifrost.New(bifrost.Config{Endpoint: emu.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	emu, client := acctest.StartEmulator(t, emulator.Options{})
 	ctx := context.Background()
 	cu, err := client.CreateCustomer(ctx, bifrost.CustomerCreate{Name: "acme"})
 	if err != nil {
@@ -104,16 +52,16 @@ func TestListResource_providerServer(t *testing.T) {
 	ps := acctest.NewProtocolServer(t, emu.URL())
 
 	all, diags := list(t, ps, nil, false, 0)
-	if diags != nil || len(all) != 3 || all[0].id != teams[0].ID || all[0].displayName != "platform" || all[0].resource != nil {
+	if diags != nil || len(all) != 3 || all[0].ID != teams[0].ID || all[0].DisplayName != "platform" || all[0].Resource != nil {
 		t.Fatalf("list all: %+v %s", all, acctest.RenderDiags(diags))
 	}
 	got, _ := list(t, ps, map[string]tftypes.Value{"name_regex": str("^platform")}, true, 0)
-	if len(got) != 2 || got[1].displayName != "platform-2" {
+	if len(got) != 2 || got[1].DisplayName != "platform-2" {
 		t.Fatalf("name_regex ^platform: %+v", got)
 	}
-	r := got[0].resource
-	if acctest.Str(t, r["id"]) != teams[0].ID || acctest.Str(t, r["customer_id"]) != cu.ID || len(got[0].diags) != 0 {
-		t.Errorf("resource object of platform: %v %s", r, acctest.RenderDiags(got[0].diags))
+	r := got[0].Resource
+	if acctest.Str(t, r["id"]) != teams[0].ID || acctest.Str(t, r["customer_id"]) != cu.ID || len(got[0].Diags) != 0 {
+		t.Errorf("resource object of platform: %v %s", r, acctest.RenderDiags(got[0].Diags))
 	}
 	var rl map[string]tftypes.Value
 	if err := r["rate_limit"].As(&rl); err != nil {
@@ -123,7 +71,7 @@ func TestListResource_providerServer(t *testing.T) {
 	if err := rl["token_max_limit"].As(&n); err != nil || n.String() != "100" {
 		t.Errorf("rate_limit.token_max_limit = %v, want 100", rl["token_max_limit"])
 	}
-	if got, _ := list(t, ps, map[string]tftypes.Value{"customer_id": str(cu.ID)}, false, 0); len(got) != 1 || got[0].id != teams[0].ID {
+	if got, _ := list(t, ps, map[string]tftypes.Value{"customer_id": str(cu.ID)}, false, 0); len(got) != 1 || got[0].ID != teams[0].ID {
 		t.Errorf("customer_id filter: %+v", got)
 	}
 	if got, _ := list(t, ps, nil, false, 2); len(got) != 2 {
@@ -136,7 +84,7 @@ func TestListResource_providerServer(t *testing.T) {
 // TestAccTeam_query lists teams with `terraform query` (Terraform ≥ 1.14;
 // TestListResource_providerServer covers it on older CLIs).
 func TestAccTeam_query(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		prefix := acctest.Name("team-query")
 		query := tg.ProviderConfig() + fmt.Sprintf(`
 list "bifrost_team" "test" {

@@ -21,11 +21,6 @@ type teamModel struct {
 	CalendarAligned types.Bool   `tfsdk:"calendar_aligned"`
 }
 
-// identityModel is the resource identity (Terraform ≥ 1.12).
-type identityModel struct {
-	ID types.String `tfsdk:"id"`
-}
-
 // flattenTeam is the state of team t; prior (the plan or the prior state)
 // keeps `budgets = []` as written and, on v1.5.1, calendar_aligned of a
 // team without budgets (the server has nowhere to keep it).

@@ -5,18 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
 var (
@@ -41,14 +40,16 @@ func (r *teamResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
+// kind is what the governance helpers need to know of teams.
+var kind = governance.Kind[bifrost.Team]{
+	Noun: "team", UniqueNames: true, ImportHint: " Import by id, or by name with \"name=<team name>\".",
+	ID: func(t *bifrost.Team) string { return t.ID }, Name: func(t *bifrost.Team) string { return t.Name },
+	Get: (*bifrost.Client).GetTeam, List: (*bifrost.Client).ListTeams, Delete: (*bifrost.Client).DeleteTeam,
+}
+
 // isV2 reports whether the server is Bifrost ≥ 2.0 (asked once per run).
 func isV2(ctx context.Context, c *bifrost.Client, diags *diag.Diagnostics) bool {
-	v, err := c.ServerVersion(ctx)
-	if err != nil {
-		diags.AddError("Cannot tell the Bifrost version", "Teams are written differently by Bifrost v1.5 and v2, and the server's version could not be read: "+err.Error())
-		return false
-	}
-	return v.AtLeast(2, 0)
+	return governance.IsV2(ctx, c, diags, "Teams")
 }
 
 // ModifyPlan checks, at plan time, what Bifrost would refuse with a 500
@@ -148,7 +149,7 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 	state, d := flattenTeam(got, plan, v2)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, state.ID)...)
 }
 
 // ambiguous reports whether a failed write may nevertheless have been
@@ -236,25 +237,15 @@ func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	got, err := r.client.GetTeam(ctx, state.ID.ValueString())
-	if bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Team not found",
-			fmt.Sprintf("The team %q (id %s) no longer exists in Bifrost (deleted outside Terraform). It is removed from the state; the next apply creates it again.",
-				state.Name.ValueString(), state.ID.ValueString()))
-		// Terraform expects an identity even for a resource being removed.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the team", err.Error())
+	got, ok := kind.Read(ctx, r.client, resp, state.ID, state.Name)
+	if !ok {
 		return
 	}
 	v2 := isV2(ctx, r.client, &resp.Diagnostics)
 	newState, d := flattenTeam(got, state, v2)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 }
 
 func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -278,7 +269,7 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	newState, d := flattenTeam(got, plan, v2)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 }
 
 func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -287,53 +278,11 @@ func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.client.DeleteTeam(ctx, state.ID.ValueString())
-	if err != nil && !bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete the team", err.Error())
-	}
+	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 // ImportState accepts "<team id>", "name=<team name>" (team names are
 // unique), or a resource identity (Terraform ≥ 1.12).
 func (r *teamResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" {
-		var ident identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		id = ident.ID.ValueString()
-	} else if name, byName := strings.CutPrefix(id, "name="); byName {
-		teams, err := r.client.ListTeams(ctx)
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot list the teams", err.Error())
-			return
-		}
-		id = ""
-		for _, t := range teams {
-			if t.Name == name {
-				id = t.ID
-			}
-		}
-		if id == "" {
-			resp.Diagnostics.AddError("No team with that name",
-				fmt.Sprintf("Bifrost has no team named %q (%s listed). Import by id, or by name with \"name=<team name>\".", name, bifrost.Plural(len(teams), "team")))
-			return
-		}
-	}
-	if id == "" {
-		resp.Diagnostics.AddError("Invalid import ID", "Expected \"<team id>\" or \"name=<team name>\".")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
-}
-
-// setIdentity sets the resource identity, when Terraform supports it.
-func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
-	if ident == nil {
-		return nil
-	}
-	return ident.Set(ctx, identityModel{ID: id})
+	kind.ImportState(ctx, r.client, req, resp, "Expected \"<team id>\" or \"name=<team name>\".")
 }

@@ -1,7 +1,6 @@
 package team_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,20 +14,10 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance/governancetest"
 )
 
 const addr = "bifrost_team.test"
-
-// versions are the emulator versions every acceptance test runs on (against
-// a real server, both runs use it).
-var versions = []string{"v1.5.1", "v2.2.6"}
-
-func forEachVersion(t *testing.T, test func(t *testing.T, tg *acctest.Target)) {
-	for _, v := range versions {
-		t.Run(v, func(t *testing.T) { test(t, acctest.New(t, emulator.Options{Version: v})) })
-	}
-}
 
 // teamConfig is two customers (a, b) and the team named name with body.
 func teamConfig(tg *acctest.Target, prefix, name, body string) string {
@@ -71,26 +60,7 @@ func budgetIDs(tm *bifrost.Team) map[string]string {
 }
 
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			var err error
-			switch rs.Type {
-			case "bifrost_team":
-				_, err = tg.Client.GetTeam(context.Background(), rs.Primary.ID)
-			case "bifrost_customer":
-				_, err = tg.Client.GetCustomer(context.Background(), rs.Primary.ID)
-			default:
-				continue
-			}
-			if err == nil {
-				return fmt.Errorf("%s %s still exists", rs.Type, rs.Primary.ID)
-			}
-			if !bifrost.IsNotFound(err) {
-				return err
-			}
-		}
-		return nil
-	}
+	return governancetest.CheckDestroyed(tg, "bifrost_team", "bifrost_customer")
 }
 
 const (
@@ -121,7 +91,7 @@ const (
 // drift of each field, out-of-band deletion of the team and of its customer,
 // import by id and by name, and destroy.
 func TestAccTeam_lifecycle(t *testing.T) {
-	forEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		prefix := acctest.Name("team")
 		name, renamed := prefix+"-t", prefix+"-t2"
 		var firstIDs map[string]string
