@@ -13,7 +13,8 @@ import (
 // provider or a provider key that does not exist) is reported from its
 // answer, on the attribute at fault, and nothing is left behind.
 func TestAccVirtualKey_applyErrors(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		cases := map[string]struct{ body, want string }{
 			"unknown team": {`  team_id = "00000000-0000-4000-8000-000000000000"`,
 				`(?s)Unknown team.*team_id`},

@@ -3,18 +3,17 @@ package virtualkey
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
 	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
@@ -174,7 +173,7 @@ func (d *vkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, res
 }
 
 func (d *vkDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
+	return governance.IDOrName()
 }
 
 func (d *vkDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -187,7 +186,7 @@ func (d *vkDataSource) Read(ctx context.Context, req datasource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	got, diags := find(ctx, d.client, cfg.ID, cfg.Name)
+	got, diags := kind.Find(ctx, d.client, cfg.ID, cfg.Name)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -195,24 +194,6 @@ func (d *vkDataSource) Read(ctx context.Context, req datasource.ReadRequest, res
 	m, diags := flattenData(got)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-// find reads the virtual key by id (when set) or by name.
-func find(ctx context.Context, c *bifrost.Client, id, name types.String) (*bifrost.VirtualKey, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if !id.IsNull() && id.ValueString() != "" {
-		got, err := c.GetVirtualKey(ctx, id.ValueString())
-		if bifrost.IsNotFound(err) {
-			diags.AddAttributeError(path.Root("id"), "Virtual key not found", "Bifrost has no virtual key with id "+id.ValueString()+".")
-			return nil, diags
-		}
-		if err != nil {
-			diags.AddError("Cannot read the virtual key", err.Error())
-			return nil, diags
-		}
-		return got, diags
-	}
-	return lookupByName(ctx, c, name.ValueString())
 }
 
 type vksDataSource struct {
@@ -251,20 +232,13 @@ func (d *vksDataSource) Configure(_ context.Context, req datasource.ConfigureReq
 }
 
 func (d *vksDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	all, err := d.client.ListVirtualKeys(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list the virtual keys", err.Error())
+	all, diags := kind.ListAll(ctx, d.client)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	models := make([]vkDataModel, 0, len(all))
-	for i := range all {
-		m, diags := flattenData(&all[i])
-		resp.Diagnostics.Append(diags...)
-		models = append(models, m)
-	}
 	var m vksModel
-	var diags diag.Diagnostics
-	m.VirtualKeys, diags = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: dataAttrTypes()}, models)
+	m.VirtualKeys, _, diags = governance.ObjectList(ctx, kind, all, dataAttrTypes(), flattenData)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

@@ -19,7 +19,8 @@ import (
 // TestAccVirtualKey_dataSources reads a key by id and by name (with its
 // budgets' and rate limits' usage, never its value), and the list.
 func TestAccVirtualKey_dataSources(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		keyName, name := acctest.Name("vk-k"), acctest.Name("vk-ds")
 		cfg := vkConfig(tg, keyName, name, `
   description = "read me"
@@ -82,15 +83,7 @@ data "bifrost_virtual_keys" "all" {
 func TestAccVirtualKey_identityImport(t *testing.T) {
 	tg := acctest.New(t, emulator.Options{})
 	tg.EnsureProviders(t, "openai")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		CheckDestroy:             checkDestroyed(tg),
-		Steps: []resource.TestStep{
-			{Config: vkConfig(tg, acctest.Name("vk-k"), acctest.Name("vk-ident"), "")},
-			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-		},
-	})
+	acctest.RunImportByIdentity(t, vkConfig(tg, acctest.Name("vk-k"), acctest.Name("vk-ident"), ""), addr, checkDestroyed(tg))
 }
 
 // TestAccVirtualKey_query lists the keys with terraform query

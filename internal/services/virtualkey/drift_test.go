@@ -66,7 +66,8 @@ func (expectDrift) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, 
 // TestAccVirtualKey_drift changes each field out of band: the next plan
 // shows the change, and the apply puts the configuration back.
 func TestAccVirtualKey_drift(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		team, cust := owners(t, tg)
 		keyName, name := acctest.Name("vk-k"), acctest.Name("vk-drift")
 		body := fmt.Sprintf(`

@@ -70,7 +70,7 @@ func (e *vkEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	got, diags := find(ctx, e.client, cfg.ID, cfg.Name)
+	got, diags := kind.Find(ctx, e.client, cfg.ID, cfg.Name)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -65,7 +65,8 @@ func recordUsage(tg *acctest.Target, s *terraform.State, vk *bifrost.VirtualKey)
 // first records some usage (as traffic would), which a recreated budget
 // would lose; on a real server the budgets' ids stand for it.
 func TestAccVirtualKey_descriptionOnlyKeepsIDs(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		team, _ := owners(t, tg)
 		keyName, name := acctest.Name("vk-k"), acctest.Name("vk-keep")
 		body := func(desc string) string {
@@ -159,7 +160,8 @@ func TestAccVirtualKey_storeValueFalse(t *testing.T) {
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_LOG", "TRACE")
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		keyName, name, sinkName := acctest.Name("vk-k"), acctest.Name("vk-nostore"), acctest.Name("vk-sink")
 		cfg := vkConfig(tg, keyName, name, `
   store_value = false

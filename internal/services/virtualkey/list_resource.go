@@ -2,19 +2,17 @@ package virtualkey
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
 )
 
@@ -42,9 +40,9 @@ func (l *vkListResource) ListResourceConfigSchema(_ context.Context, _ list.List
 		MarkdownDescription: "Lists the Bifrost virtual keys, each with its resource identity (`id`) and its name as display name.",
 		Attributes: map[string]listschema.Attribute{
 			"name_regex": listschema.StringAttribute{
-				MarkdownDescription: "Keep only the keys whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), unanchored).",
+				MarkdownDescription: governance.NameRegexDescription("keys"),
 				Optional:            true,
-				Validators:          []validator.String{regexValidator{}},
+				Validators:          []validator.String{governance.RegexpValidator()},
 			},
 		},
 	}
@@ -59,51 +57,15 @@ func (l *vkListResource) Configure(_ context.Context, req resource.ConfigureRequ
 // in the state, without the value (read on the import's refresh).
 func (l *vkListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg vkListConfigModel
-	diags := req.Config.Get(ctx, &cfg)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	keys, ok := kind.ListSelected(ctx, l.client, req, stream, &cfg, func() (string, func(*bifrost.VirtualKey) bool) {
+		return cfg.NameRegex.ValueString(), nil
+	})
+	if !ok {
 		return
 	}
-	var re *regexp.Regexp
-	if s := cfg.NameRegex.ValueString(); s != "" {
-		var err error
-		if re, err = regexp.Compile(s); err != nil {
-			diags.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-	}
-	all, err := l.client.ListVirtualKeys(ctx)
-	if err != nil {
-		diags.AddError("Cannot list the virtual keys", err.Error())
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	var keys []bifrost.VirtualKey
-	for _, vk := range all {
-		if re == nil || re.MatchString(vk.Name) {
-			keys = append(keys, vk)
-		}
-	}
-	if req.Limit > 0 && int64(len(keys)) > req.Limit {
-		keys = keys[:req.Limit]
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		for i := range keys {
-			vk := &keys[i]
-			result := req.NewListResult(ctx)
-			result.DisplayName = vk.Name
-			result.Diagnostics.Append(result.Identity.Set(ctx, identityModel{ID: types.StringValue(vk.ID)})...)
-			if req.IncludeResource {
-				m, d := importedModel(ctx, vk)
-				result.Diagnostics.Append(d...)
-				result.Diagnostics.Append(result.Resource.Set(ctx, m)...)
-			}
-			if !push(result) {
-				return
-			}
-		}
-	}
+	kind.StreamResults(ctx, req, stream, keys, func(vk *bifrost.VirtualKey) (any, diag.Diagnostics) {
+		return importedModel(ctx, vk)
+	})
 }
 
 // importedModel is the state an import of vk reads, without its value.
@@ -114,19 +76,4 @@ func importedModel(ctx context.Context, vk *bifrost.VirtualKey) (vkModel, diag.D
 	})
 	m.Value = types.StringNull()
 	return m, diags
-}
-
-type regexValidator struct{}
-
-func (regexValidator) Description(context.Context) string { return "an RE2 regular expression" }
-
-func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid name_regex", fmt.Sprintf("%q is not a regular expression: %s", req.ConfigValue.ValueString(), err))
-	}
 }

@@ -38,7 +38,8 @@ func saveAttr(name string, dst *string) resource.TestCheckFunc {
 // source, changes only the description (ids kept), imports the key, and
 // removes them all.
 func TestAccVirtualKey_mcpConfigs(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		mcpClients(t, tg, "tools", "search")
 		keyName, name := acctest.Name("vk-k"), acctest.Name("vk-mcp")
 		var toolsID string
@@ -146,7 +147,8 @@ data "bifrost_virtual_key" "by_id" {
 // TestAccVirtualKey_mcpDrift changes the key's MCP configs out of band: the
 // next plan shows the change, and the apply puts the configuration back.
 func TestAccVirtualKey_mcpDrift(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		mcpClients(t, tg, "tools", "search")
 		keyName, name := acctest.Name("vk-k"), acctest.Name("vk-mcpd")
 		cfg := vkConfig(tg, keyName, name, `
@@ -207,7 +209,8 @@ func TestAccVirtualKey_mcpDrift(t *testing.T) {
 // plan time; a name Bifrost has no client of at apply, with Bifrost's message
 // on the entry (runs against a real server too).
 func TestAccVirtualKey_mcpBadInput(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		keyName, name := acctest.Name("vk-k"), acctest.Name("vk-mcpbad")
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProviderFactories,

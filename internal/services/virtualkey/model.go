@@ -68,8 +68,3 @@ func mcpAttrTypes() map[string]attr.Type {
 }
 
 func mcpType() types.ObjectType { return types.ObjectType{AttrTypes: mcpAttrTypes()} }
-
-// identityModel is the resource identity of a virtual key.
-type identityModel struct {
-	ID types.String `tfsdk:"id"`
-}

@@ -14,15 +14,11 @@ import (
 )
 
 // protocolFixture is the provider served against an emulator holding the
-// virtual keys named names (with a budget and an openai config).
-func protocolFixture(t *testing.T, names ...string) (*acctest.ProtocolServer, *emulator.Server, []*bifrost.VirtualKey) {
+// virtual keys named names (with a budget and an openai config), ready to
+// import bifrost_virtual_key.
+func protocolFixture(t *testing.T, names ...string) (*acctest.Importer, *emulator.Server, []*bifrost.VirtualKey) {
 	t.Helper()
-	srv, err := emulator.Start(emulator.Options{Providers: []string{"openai"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	c, _ := bifrost.New(bifrost.Config{Endpoint: srv.URL()})
+	srv, c := acctest.StartEmulator(t, emulator.Options{Providers: []string{"openai"}})
 	var vks []*bifrost.VirtualKey
 	for _, n := range names {
 		vk, err := c.CreateVirtualKey(context.Background(), bifrost.VirtualKeyCreate{
@@ -34,34 +30,25 @@ func protocolFixture(t *testing.T, names ...string) (*acctest.ProtocolServer, *e
 		}
 		vks = append(vks, vk)
 	}
-	return acctest.NewProtocolServer(t, srv.URL()), srv, vks
-}
-
-func identityType(t *testing.T, ps *acctest.ProtocolServer) tftypes.Type {
-	t.Helper()
-	ids, err := ps.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil || ids.IdentitySchemas[typeName] == nil {
-		t.Fatalf("identity schema: %v", err)
-	}
-	return ids.IdentitySchemas[typeName].ValueType()
+	return acctest.NewImporter(t, srv.URL(), typeName), srv, vks
 }
 
 // importAndRead imports (by id string, or by identity when id is "") and
 // reads, returning the state and identity after the read.
-func importAndRead(t *testing.T, ps *acctest.ProtocolServer, id string, ident *tfprotov6.ResourceIdentityData) (map[string]tftypes.Value, map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
+func importAndRead(t *testing.T, im *acctest.Importer, id, identityID string) (map[string]tftypes.Value, map[string]tftypes.Value) {
 	t.Helper()
 	ctx := context.Background()
-	imp, err := ps.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{
-		TypeName: typeName, ID: id, Identity: ident, ClientCapabilities: &tfprotov6.ImportResourceStateClientCapabilities{},
-	})
-	if err != nil {
-		t.Fatal(err)
+	req := &tfprotov6.ImportResourceStateRequest{TypeName: typeName, ID: id, ClientCapabilities: &tfprotov6.ImportResourceStateClientCapabilities{}}
+	if id == "" {
+		ident := im.Value(t, im.IdentityType, map[string]tftypes.Value{"id": str(identityID)})
+		req.Identity = &tfprotov6.ResourceIdentityData{IdentityData: &ident}
 	}
-	if acctest.HasErrors(imp.Diagnostics) {
-		return nil, nil, imp.Diagnostics
+	imp, err := im.ImportResourceState(ctx, req)
+	if err != nil || acctest.HasErrors(imp.Diagnostics) {
+		t.Fatalf("import: %v %v", err, acctest.Diags(imp.Diagnostics))
 	}
 	imported := imp.ImportedResources[0]
-	read, err := ps.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
+	read, err := im.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
 		TypeName: typeName, CurrentState: imported.State, CurrentIdentity: imported.Identity,
 	})
 	if err != nil || acctest.HasErrors(read.Diagnostics) {
@@ -70,32 +57,21 @@ func importAndRead(t *testing.T, ps *acctest.ProtocolServer, id string, ident *t
 	if read.NewIdentity == nil {
 		t.Fatal("read returned no identity")
 	}
-	return acctest.Attrs(t, ps.ResourceType(typeName), read.NewState), acctest.Attrs(t, identityType(t, ps), read.NewIdentity.IdentityData), nil
+	return acctest.Attrs(t, im.ResourceType(typeName), read.NewState), acctest.Attrs(t, im.IdentityType, read.NewIdentity.IdentityData)
 }
 
 // TestImportForms imports by resource identity (Terraform ≥ 1.12), by id
 // and by "name=<name>" through the provider server; an unknown name and a
 // malformed id are refused.
 func TestImportForms(t *testing.T) {
-	ps, _, vks := protocolFixture(t, "alpha", "beta")
+	im, _, vks := protocolFixture(t, "alpha", "beta")
 	vk := vks[1]
-	ident := ps.Value(t, identityType(t, ps), map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, vk.ID)})
-	for label, run := range map[string]func() (map[string]tftypes.Value, map[string]tftypes.Value, []*tfprotov6.Diagnostic){
-		"identity": func() (map[string]tftypes.Value, map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
-			return importAndRead(t, ps, "", &tfprotov6.ResourceIdentityData{IdentityData: &ident})
-		},
-		"id": func() (map[string]tftypes.Value, map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
-			return importAndRead(t, ps, vk.ID, nil)
-		},
-		"name": func() (map[string]tftypes.Value, map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
-			return importAndRead(t, ps, "name=beta", nil)
-		},
-	} {
+	for label, in := range map[string][2]string{"identity": {"", vk.ID}, "id": {vk.ID, ""}, "name": {"name=beta", ""}} {
 		t.Run(label, func(t *testing.T) {
-			state, id, diags := run()
-			if diags != nil {
-				t.Fatalf("import: %v", acctest.Diags(diags))
+			if got, diags := im.ImportID(t, in[0], in[1]); acctest.HasErrors(diags) || got != vk.ID {
+				t.Fatalf("imported %q, want %q:%s", got, vk.ID, acctest.RenderDiags(diags))
 			}
+			state, id := importAndRead(t, im, in[0], in[1])
 			if acctest.Str(t, state["id"]) != vk.ID || acctest.Str(t, state["name"]) != "beta" || acctest.Str(t, id["id"]) != vk.ID {
 				t.Errorf("state id %q name %q, identity %v", acctest.Str(t, state["id"]), acctest.Str(t, state["name"]), id)
 			}
@@ -104,9 +80,9 @@ func TestImportForms(t *testing.T) {
 			}
 		})
 	}
-	_, _, diags := importAndRead(t, ps, "name=nope", nil)
+	_, diags := im.ImportID(t, "name=nope", "")
 	acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "", []string{"No virtual key with that name", `named "nope"`, "2 virtual keys listed"}, nil)
-	_, _, diags = importAndRead(t, ps, "a/b", nil)
+	_, diags = im.ImportID(t, "a/b", "")
 	acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "", []string{"Invalid import ID", `"name=<virtual key name>"`}, nil)
 }
 
@@ -114,35 +90,17 @@ func TestImportForms(t *testing.T) {
 // removed from state with a warning (and an identity, which Terraform
 // 1.11 requires), and its destroy is done.
 func TestReadAndDeleteOfVanishedKey(t *testing.T) {
-	ps, srv, vks := protocolFixture(t, "gone")
-	ctx := context.Background()
-	stateType := ps.ResourceType(typeName)
-	prior := ps.Value(t, stateType, map[string]tftypes.Value{
-		"id": tftypes.NewValue(tftypes.String, vks[0].ID), "name": tftypes.NewValue(tftypes.String, "gone"),
-		"store_value": tftypes.NewValue(tftypes.Bool, true),
-	})
+	im, srv, vks := protocolFixture(t, "gone")
+	prior := map[string]tftypes.Value{"id": str(vks[0].ID), "name": str("gone"), "store_value": tftypes.NewValue(tftypes.Bool, true)}
 	c, _ := bifrost.New(bifrost.Config{Endpoint: srv.URL()})
-	if err := c.DeleteVirtualKey(ctx, vks[0].ID); err != nil {
+	if err := c.DeleteVirtualKey(context.Background(), vks[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	read, err := ps.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: &prior})
-	if err != nil {
-		t.Fatal(err)
-	}
-	acctest.ExpectOneDiag(t, read.Diagnostics, tfprotov6.DiagnosticSeverityWarning, "", []string{"Virtual key not found", "removed from the state"}, nil)
-	if v, _ := read.NewState.Unmarshal(stateType); !v.IsNull() {
-		t.Errorf("state not removed")
-	}
-	if read.NewIdentity == nil {
-		t.Errorf("no identity with the removal")
-	}
-	planned, _ := tfprotov6.NewDynamicValue(stateType, tftypes.NewValue(stateType, nil))
+	diags := im.ReadGone(t, prior)
+	acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityWarning, "", []string{"Virtual key not found", "removed from the state"}, nil)
 	srv.ResetRequests()
-	resp, err := ps.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: typeName, PriorState: &prior, PlannedState: &planned, Config: &planned,
-	})
-	if err != nil || acctest.HasErrors(resp.Diagnostics) {
-		t.Fatalf("destroy of a vanished key failed: %v %v", err, acctest.Diags(resp.Diagnostics))
+	if diags := im.Destroy(t, prior); acctest.HasErrors(diags) {
+		t.Fatalf("destroy of a vanished key failed:%s", acctest.RenderDiags(diags))
 	}
 	if n := srv.Count("DELETE", "/api/governance/virtual-keys/"+vks[0].ID); n != 1 {
 		t.Errorf("%d DELETEs, want 1 (answered 404)", n)
@@ -153,38 +111,22 @@ func TestReadAndDeleteOfVanishedKey(t *testing.T) {
 // through the provider server: identities, display names, name_regex,
 // limit, and resource objects without the value.
 func TestListResource(t *testing.T) {
-	ps, _, vks := protocolFixture(t, "app-one", "app-two", "other")
-	lister, ok := ps.ProviderServer.(tfprotov6.ListResourceServer)
-	if !ok {
-		t.Fatal("the provider server does not serve list resources")
-	}
-	ctx := context.Background()
-	schemas, err := ps.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || schemas.ListResourceSchemas[typeName] == nil {
-		t.Fatalf("no list resource schema: %v", err)
-	}
-	cfgType := schemas.ListResourceSchemas[typeName].ValueType()
+	im, _, vks := protocolFixture(t, "app-one", "app-two", "other")
 	list := func(regex string, include bool, limit int64) (names, ids []string, resources []map[string]tftypes.Value, diags []*tfprotov6.Diagnostic) {
 		set := map[string]tftypes.Value{}
 		if regex != "" {
-			set["name_regex"] = tftypes.NewValue(tftypes.String, regex)
+			set["name_regex"] = str(regex)
 		}
-		cfg := ps.Value(t, cfgType, set)
-		stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: typeName, Config: &cfg, IncludeResource: include, Limit: limit})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for r := range stream.Results {
-			diags = append(diags, r.Diagnostics...)
-			names = append(names, r.DisplayName)
-			if r.Identity != nil {
-				ids = append(ids, acctest.Str(t, acctest.Attrs(t, identityType(t, ps), r.Identity.IdentityData)["id"]))
-			}
-			if r.Resource != nil {
-				resources = append(resources, acctest.Attrs(t, ps.ResourceType(typeName), r.Resource))
+		listed, diags := im.ListResource(t, typeName, set, include, limit)
+		for _, l := range listed {
+			diags = append(diags, l.Diags...)
+			names = append(names, l.DisplayName)
+			ids = append(ids, l.ID)
+			if l.Resource != nil {
+				resources = append(resources, l.Resource)
 			}
 		}
-		return
+		return names, ids, resources, diags
 	}
 	names, ids, _, diags := list("", false, 0)
 	if len(diags) != 0 || strings.Join(names, ",") != "app-one,app-two,other" || len(ids) != 3 || ids[0] != vks[0].ID {
@@ -201,9 +143,7 @@ func TestListResource(t *testing.T) {
 		t.Errorf("resource object lacks budgets or provider configs")
 	}
 	_, _, _, diags = list("(", false, 0)
-	if len(diags) != 1 || !strings.Contains(diags[0].Summary, "Invalid name_regex") {
-		t.Errorf("bad regex: %v", acctest.Diags(diags))
-	}
+	acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "name_regex", []string{"Invalid regular expression"}, nil)
 }
 
 // TestRotationWarningWithoutValue: with store_value = false the state has

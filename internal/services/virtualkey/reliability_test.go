@@ -40,34 +40,31 @@ func bareConfig(tg *acctest.Target, name string) string {
 // its unique name, created after the attempt started, and adopts it: one
 // key, one POST, the state holds it.
 func TestAccVirtualKey_exactlyOnceCreate(t *testing.T) {
-	for _, v := range versions {
-		t.Run(v, func(t *testing.T) {
-			tg := acctest.New(t, emulator.Options{Version: v})
-			srv := tg.NeedEmulator(t)
-			name := acctest.Name("vk-once")
-			srv.DropAfterStore(1, http.MethodPost)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             checkDestroyed(tg),
-				Steps: []resource.TestStep{{
-					Config: bareConfig(tg, name),
-					Check: func(s *terraform.State) error {
-						got := namedVKs(t, tg, func(n string) bool { return n == name })
-						if len(got) != 1 {
-							return fmt.Errorf("%d virtual keys named %s, want exactly 1", len(got), name)
-						}
-						if posts := srv.Count(http.MethodPost, "/api/governance/virtual-keys"); posts != 1 {
-							return fmt.Errorf("%d POSTs, want 1 (the dropped one, adopted)", posts)
-						}
-						if id := s.RootModule().Resources[addr].Primary.ID; id != got[0].ID {
-							return fmt.Errorf("state id %s, stored key %s", id, got[0].ID)
-						}
-						return nil
-					},
-				}},
-			})
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		srv := tg.NeedEmulator(t)
+		name := acctest.Name("vk-once")
+		srv.DropAfterStore(1, http.MethodPost)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			CheckDestroy:             checkDestroyed(tg),
+			Steps: []resource.TestStep{{
+				Config: bareConfig(tg, name),
+				Check: func(s *terraform.State) error {
+					got := namedVKs(t, tg, func(n string) bool { return n == name })
+					if len(got) != 1 {
+						return fmt.Errorf("%d virtual keys named %s, want exactly 1", len(got), name)
+					}
+					if posts := srv.Count(http.MethodPost, "/api/governance/virtual-keys"); posts != 1 {
+						return fmt.Errorf("%d POSTs, want 1 (the dropped one, adopted)", posts)
+					}
+					if id := s.RootModule().Resources[addr].Primary.ID; id != got[0].ID {
+						return fmt.Errorf("state id %s, stored key %s", id, got[0].ID)
+					}
+					return nil
+				},
+			}},
 		})
-	}
+	})
 }
 
 // TestAccVirtualKey_noAdoptionOfOlderKey: a key of that name existed

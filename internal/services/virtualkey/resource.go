@@ -15,12 +15,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
 const (
@@ -45,6 +45,26 @@ type vkResource struct {
 
 // NewResource returns the bifrost_virtual_key resource.
 func NewResource() resource.Resource { return &vkResource{} }
+
+// kind is what the governance helpers need to know of virtual keys (names
+// are unique in Bifrost).
+var kind = governance.Kind[bifrost.VirtualKey]{
+	Noun: "virtual key", UniqueNames: true,
+	GoneDetail: func(id, name string) string {
+		return fmt.Sprintf("The virtual key %s (%q) no longer exists in Bifrost (deleted outside Terraform). It is removed from the state; the next apply creates it again, with a new value.", id, name)
+	},
+	ID: func(vk *bifrost.VirtualKey) string { return vk.ID }, Name: func(vk *bifrost.VirtualKey) string { return vk.Name },
+	Get: (*bifrost.Client).GetVirtualKey, List: (*bifrost.Client).ListVirtualKeys, Delete: (*bifrost.Client).DeleteVirtualKey,
+}
+
+// resourceKind is kind for the resource's Read: it reads from one list of
+// all virtual keys per run, so that a plan over N keys costs one request
+// (a key absent from it is confirmed with its own GET).
+var resourceKind = func() governance.Kind[bifrost.VirtualKey] {
+	k := kind
+	k.Get = (*bifrost.Client).ReadVirtualKey
+	return k
+}()
 
 func (r *vkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + typeSuffix
@@ -179,7 +199,7 @@ func (r *vkResource) Create(ctx context.Context, req resource.CreateRequest, res
 	state, d := flatten(ctx, got, plan)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, state.ID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFingerprint, fingerprint(got.Value))...)
 }
 
@@ -314,20 +334,9 @@ func (r *vkResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// From one list of all virtual keys per run: a plan over N keys costs one
-	// request (a key absent from it is confirmed with its own GET).
-	got, err := r.client.ReadVirtualKey(ctx, state.ID.ValueString())
-	if bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Virtual key not found",
-			fmt.Sprintf("The virtual key %s (%q) no longer exists in Bifrost (deleted outside Terraform). It is removed from the state; the next apply creates it again, with a new value.",
-				state.ID.ValueString(), state.Name.ValueString()))
-		// Terraform expects an identity even for a resource being removed.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID)...)
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the virtual key", err.Error())
+	// From one list of all virtual keys per run (see resourceKind).
+	got, ok := resourceKind.Read(ctx, r.client, resp, state.ID, state.Name)
+	if !ok {
 		return
 	}
 	ctx = maskValue(ctx, got.Value)
@@ -344,7 +353,7 @@ func (r *vkResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFingerprint, fingerprint(got.Value))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 }
 
 func (r *vkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -392,7 +401,7 @@ func (r *vkResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	newState, d := flatten(ctx, got, plan)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, newState.ID)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateFingerprint, fingerprint(got.Value))...)
 }
 
@@ -402,66 +411,21 @@ func (r *vkResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.client.DeleteVirtualKey(ctx, id.ValueString()); err != nil && !bifrost.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot delete the virtual key", err.Error())
-	}
+	kind.DeleteByID(ctx, r.client, id.ValueString(), &resp.Diagnostics)
 }
 
 // ImportState accepts the key's id, "name=<name>", or a resource identity
 // (Terraform ≥ 1.12).
 func (r *vkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" {
-		var ident identityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &ident)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		id = ident.ID.ValueString()
-	} else if name, byName := strings.CutPrefix(req.ID, "name="); byName {
-		vk, diags := r.lookupByName(ctx, name)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		id = vk.ID
+	id := kind.ImportID(ctx, r.client, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if id == "" || strings.Contains(id, "/") {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("%q is not an import ID of bifrost_virtual_key: expected the virtual key's id or \"name=<virtual key name>\".", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	governance.SetImported(ctx, resp, id)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("store_value"), true)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, types.StringValue(id))...)
-}
-
-func (r *vkResource) lookupByName(ctx context.Context, name string) (*bifrost.VirtualKey, diag.Diagnostics) {
-	return lookupByName(ctx, r.client, name)
-}
-
-// lookupByName finds the virtual key named name (names are unique).
-func lookupByName(ctx context.Context, c *bifrost.Client, name string) (*bifrost.VirtualKey, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	all, err := c.ListVirtualKeys(ctx)
-	if err != nil {
-		diags.AddError("Cannot list the virtual keys", err.Error())
-		return nil, diags
-	}
-	for i := range all {
-		if all[i].Name == name {
-			return &all[i], diags
-		}
-	}
-	diags.AddError("No virtual key with that name",
-		fmt.Sprintf("Bifrost has no virtual key named %q (%s listed).", name, bifrost.Plural(len(all), "virtual key")))
-	return nil, diags
-}
-
-// setIdentity sets the resource identity, when Terraform supports it.
-func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
-	if ident == nil {
-		return nil
-	}
-	return ident.Set(ctx, identityModel{ID: id})
 }

@@ -12,24 +12,14 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance/governancetest"
 )
 
 const addr = "bifrost_virtual_key.test"
 
-// versions are the emulator versions every acceptance test runs on
-// (against a real server, BIFROST_ENDPOINT's server each time).
-var versions = []string{"v1.5.1", "v2.2.6"}
-
-func eachVersion(t *testing.T, run func(t *testing.T, tg *acctest.Target)) {
-	for _, v := range versions {
-		t.Run(v, func(t *testing.T) {
-			tg := acctest.New(t, emulator.Options{Version: v})
-			tg.EnsureProviders(t, "openai", "anthropic")
-			run(t, tg)
-		})
-	}
-}
+// ensureProviders configures the providers the keys of the acceptance
+// tests refer to.
+func ensureProviders(t *testing.T, tg *acctest.Target) { tg.EnsureProviders(t, "openai", "anthropic") }
 
 // vkConfig is the provider block, a provider key of openai (k) and the
 // virtual key "test" with body.
@@ -59,21 +49,7 @@ func vkOf(tg *acctest.Target, s *terraform.State) (*bifrost.VirtualKey, error) {
 }
 
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "bifrost_virtual_key" {
-				continue
-			}
-			_, err := tg.Client.GetVirtualKey(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("virtual key %s still exists", rs.Primary.ID)
-			}
-			if !bifrost.IsNotFound(err) {
-				return err
-			}
-		}
-		return nil
-	}
+	return governancetest.CheckDestroyed(tg, "bifrost_virtual_key")
 }
 
 // owners creates a team and a customer out of band, deleted at the end.
@@ -99,7 +75,8 @@ var valueRE = regexp.MustCompile(`^sk-bf-`)
 // TestAccVirtualKey_lifecycle: create with every field, update each
 // field, remove the optional ones, import by id and by name, destroy.
 func TestAccVirtualKey_lifecycle(t *testing.T) {
-	eachVersion(t, func(t *testing.T, tg *acctest.Target) {
+	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
+		ensureProviders(t, tg)
 		team, cust := owners(t, tg)
 		keyName, name, name2 := acctest.Name("vk-k"), acctest.Name("vk"), acctest.Name("vk-renamed")
 		create := fmt.Sprintf(`

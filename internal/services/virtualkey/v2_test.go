@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
@@ -74,7 +75,7 @@ func TestAccVirtualKey_v2(t *testing.T) {
 			{
 				Config: vkConfig(tg, keyName, name, body(exp2, "b", `["gpt-4"]`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectUnknownValue(addr, tfjsonPath("value")),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("value")),
 				}},
 				Check: newValue,
 			},

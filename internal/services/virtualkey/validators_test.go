@@ -1,7 +1,6 @@
 package virtualkey_test
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance/governancetest"
 )
 
 // The plan-time checks of bifrost_virtual_key, driven at the protocol
@@ -22,9 +22,10 @@ import (
 
 const typeName = "bifrost_virtual_key"
 
-func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-
-func num(f float64) tftypes.Value { return tftypes.NewValue(tftypes.Number, f) }
+var (
+	str = governancetest.Str
+	num = governancetest.Num
+)
 
 func strSet(ss ...string) tftypes.Value {
 	vs := []tftypes.Value{}
@@ -34,29 +35,11 @@ func strSet(ss ...string) tftypes.Value {
 	return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vs)
 }
 
-// shape builds configuration values of bifrost_virtual_key from its schema.
-type shape struct{ typ tftypes.Object }
-
-func (s shape) budgets(t *testing.T, in ...[2]any) tftypes.Value {
-	t.Helper()
-	st := s.typ.AttributeTypes["budgets"].(tftypes.Set)
-	return budgetSet(t, st, in...)
-}
-
-func budgetSet(t *testing.T, st tftypes.Set, in ...[2]any) tftypes.Value {
-	t.Helper()
-	var elems []tftypes.Value
-	for _, b := range in {
-		elems = append(elems, acctest.ObjectValue(t, st.ElementType, map[string]tftypes.Value{
-			"max_limit": num(b[0].(float64)), "reset_duration": str(b[1].(string)),
-		}))
-	}
-	return tftypes.NewValue(st, elems)
-}
-
-func (s shape) rateLimit(t *testing.T, attrs map[string]tftypes.Value) tftypes.Value {
-	t.Helper()
-	return acctest.ObjectValue(t, s.typ.AttributeTypes["rate_limit"], attrs)
+// shape builds configuration values of bifrost_virtual_key from its schema:
+// budgets and rate_limit (governancetest.Shape), and provider_configs.
+type shape struct {
+	governancetest.Shape
+	typ tftypes.Object
 }
 
 func (s shape) pcType() tftypes.Object {
@@ -114,31 +97,31 @@ var badVKCases = []vkCase{
 	{name: "empty customer_id", config: attrs(map[string]tftypes.Value{"customer_id": str("")}),
 		path: "customer_id", want: []string{"at least 1"}},
 	{name: "budget max_limit 0", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": s.budgets(t, [2]any{0.0, "1M"})}
+		return map[string]tftypes.Value{"budgets": s.Budgets(t, [2]any{0.0, "1M"})}
 	}), path: "budgets[*].max_limit", want: []string{"Invalid budget max_limit", "max_limit is 0", "greater than 0"}},
 	{name: "negative budget", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": s.budgets(t, [2]any{-1.0, "1M"})}
+		return map[string]tftypes.Value{"budgets": s.Budgets(t, [2]any{-1.0, "1M"})}
 	}), path: "budgets[*].max_limit", want: []string{"max_limit is -1"}},
 	{name: "bad reset duration", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": s.budgets(t, [2]any{10.0, "1x"})}
+		return map[string]tftypes.Value{"budgets": s.Budgets(t, [2]any{10.0, "1x"})}
 	}), path: "budgets[*].reset_duration", want: []string{"Invalid reset duration", `"1x" is not a duration Bifrost reads`}},
 	{name: "zero reset duration", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": s.budgets(t, [2]any{10.0, "0d"})}
+		return map[string]tftypes.Value{"budgets": s.Budgets(t, [2]any{10.0, "0d"})}
 	}), path: "budgets[*].reset_duration", want: []string{"greater than 0"}},
 	{name: "duplicate budget durations", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": s.budgets(t, [2]any{10.0, "1M"}, [2]any{20.0, "1M"})}
+		return map[string]tftypes.Value{"budgets": s.Budgets(t, [2]any{10.0, "1M"}, [2]any{20.0, "1M"})}
 	}), path: "budgets[*].reset_duration", want: []string{"Duplicate budget reset duration", `reset_duration "1M"`}},
 	{name: "token limit without duration", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"rate_limit": s.rateLimit(t, map[string]tftypes.Value{"token_max_limit": i(10)})}
+		return map[string]tftypes.Value{"rate_limit": s.RateLimit(t, map[string]tftypes.Value{"token_max_limit": i(10)})}
 	}), path: "rate_limit.token_reset_duration", want: []string{"Missing rate limit reset duration"}},
 	{name: "request duration without limit", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"rate_limit": s.rateLimit(t, map[string]tftypes.Value{"request_reset_duration": str("1h")})}
+		return map[string]tftypes.Value{"rate_limit": s.RateLimit(t, map[string]tftypes.Value{"request_reset_duration": str("1h")})}
 	}), path: "rate_limit.request_max_limit", want: []string{"Missing rate limit max limit"}},
 	{name: "empty rate limit", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"rate_limit": s.rateLimit(t, nil)}
+		return map[string]tftypes.Value{"rate_limit": s.RateLimit(t, nil)}
 	}), path: "rate_limit", want: []string{"Empty rate limit"}},
 	{name: "token limit 0", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"rate_limit": s.rateLimit(t, map[string]tftypes.Value{"token_max_limit": i(0), "token_reset_duration": str("1h")})}
+		return map[string]tftypes.Value{"rate_limit": s.RateLimit(t, map[string]tftypes.Value{"token_max_limit": i(0), "token_reset_duration": str("1h")})}
 	}), path: "rate_limit.token_max_limit", want: []string{"Invalid rate limit", "token_max_limit is 0"}},
 	{name: "provider name with a space", config: with(func(t *testing.T, s shape) map[string]tftypes.Value {
 		return map[string]tftypes.Value{"provider_configs": s.pcs(t, map[string]map[string]tftypes.Value{"open ai": nil})}
@@ -153,10 +136,10 @@ var badVKCases = []vkCase{
 		return map[string]tftypes.Value{"allowed_models": strSet("")}
 	}), path: `provider_configs["openai"].allowed_models`, want: []string{"Empty name in list"}},
 	{name: "provider budget 0", config: openai(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": budgetSet(t, s.pcType().AttributeTypes["budgets"].(tftypes.Set), [2]any{0.0, "1d"})}
+		return map[string]tftypes.Value{"budgets": governancetest.BudgetSet(t, s.pcType().AttributeTypes["budgets"].(tftypes.Set), [2]any{0.0, "1d"})}
 	}), path: `provider_configs["openai"].budgets[*].max_limit`, want: []string{"Invalid budget max_limit"}},
 	{name: "provider budgets duplicate", config: openai(func(t *testing.T, s shape) map[string]tftypes.Value {
-		return map[string]tftypes.Value{"budgets": budgetSet(t, s.pcType().AttributeTypes["budgets"].(tftypes.Set), [2]any{1.0, "1d"}, [2]any{2.0, "1d"})}
+		return map[string]tftypes.Value{"budgets": governancetest.BudgetSet(t, s.pcType().AttributeTypes["budgets"].(tftypes.Set), [2]any{1.0, "1d"}, [2]any{2.0, "1d"})}
 	}), path: `provider_configs["openai"].budgets[*].reset_duration`, want: []string{"Duplicate budget reset duration"}},
 	{name: "provider rate limit without duration", config: openai(func(t *testing.T, s shape) map[string]tftypes.Value {
 		return map[string]tftypes.Value{"rate_limit": acctest.ObjectValue(t, s.pcType().AttributeTypes["rate_limit"], map[string]tftypes.Value{"request_max_limit": i(5)})}
@@ -174,78 +157,38 @@ var badVKCases = []vkCase{
 	}), path: `provider_configs["openai"].blacklisted_models`, want: []string{"Not supported by this Bifrost version", "runs v1.5.1"}},
 }
 
-func planTimeDiags(t *testing.T, ps *acctest.ProtocolServer, config map[string]tftypes.Value) []*tfprotov6.Diagnostic {
-	t.Helper()
-	ctx := context.Background()
-	typ := ps.ResourceType(typeName)
-	cfg := ps.Value(t, typ, config)
-	v, err := ps.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acctest.HasErrors(v.Diagnostics) {
-		return v.Diagnostics
-	}
-	prior, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ps.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-		TypeName: typeName, Config: &cfg, PriorState: &prior, ProposedNewState: &cfg,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(v.Diagnostics, p.Diagnostics...)
-}
-
-func pathMatches(got, want string) bool {
-	re := "^" + strings.ReplaceAll(regexp.QuoteMeta(want), `\[\*\]`, `\[.*\]`) + "$"
-	return regexp.MustCompile(re).MatchString(got)
+// pathRE is the ExpectOneDiagOn pattern of a case's path ("[*]" stands
+// for a set element).
+func pathRE(path string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(path), `\[\*\]`, acctest.SetElem)
 }
 
 // TestVirtualKeyBadInputs: every bad input gets exactly one error, at
 // plan time, on its attribute, with the text a user needs.
 func TestVirtualKeyBadInputs(t *testing.T) {
-	srv, err := emulator.Start(emulator.Options{Version: "v1.5.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv, _ := acctest.StartEmulator(t, emulator.Options{Version: "v1.5.1"})
 	ps := acctest.NewProtocolServer(t, srv.URL())
-	s := shape{typ: ps.ResourceType(typeName).(tftypes.Object)}
+	s := shape{Shape: governancetest.NewShape(t, ps, typeName), typ: ps.ResourceType(typeName).(tftypes.Object)}
 	if len(badVKCases) < 15 {
 		t.Fatalf("%d bad inputs, want at least 15", len(badVKCases))
 	}
 	for _, tc := range badVKCases {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := planTimeDiags(t, ps, tc.config(t, s))
-			if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError {
-				t.Fatalf("want exactly one error, got:%s", acctest.RenderDiags(diags))
-			}
-			if got := acctest.AttrPath(diags[0].Attribute); !pathMatches(got, tc.path) {
-				t.Errorf("error on %q, want on %q:%s", got, tc.path, acctest.RenderDiags(diags))
-			}
-			text := diags[0].Summary + ": " + diags[0].Detail
-			for _, w := range tc.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("the error does not say %q:\n%s", w, text)
-				}
-			}
+			acctest.ExpectOneDiagOn(t, ps.PlanDiags(t, typeName, tc.config(t, s), nil), tfprotov6.DiagnosticSeverityError, pathRE(tc.path), tc.want...)
 		})
 	}
 	// A good configuration passes, with every attribute.
 	good := with(func(t *testing.T, s shape) map[string]tftypes.Value {
 		return map[string]tftypes.Value{
 			"description": str("d"), "team_id": str("t"),
-			"budgets":    s.budgets(t, [2]any{10.0, "1M"}, [2]any{1.0, "1d"}),
-			"rate_limit": s.rateLimit(t, map[string]tftypes.Value{"token_max_limit": i(10), "token_reset_duration": str("1h")}),
+			"budgets":    s.Budgets(t, [2]any{10.0, "1M"}, [2]any{1.0, "1d"}),
+			"rate_limit": s.RateLimit(t, map[string]tftypes.Value{"token_max_limit": i(10), "token_reset_duration": str("1h")}),
 			"provider_configs": s.pcs(t, map[string]map[string]tftypes.Value{
 				"openai": {"allowed_models": strSet("gpt-4o"), "key_ids": strSet("*"), "weight": num(0.5)},
 			}),
 		}
 	})
-	if diags := planTimeDiags(t, ps, good(t, s)); len(diags) != 0 {
+	if diags := ps.PlanDiags(t, typeName, good(t, s), nil); len(diags) != 0 {
 		t.Errorf("a good configuration got:%s", acctest.RenderDiags(diags))
 	}
 }

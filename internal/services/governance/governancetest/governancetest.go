@@ -46,6 +46,13 @@ func (s Shape) Budgets(t testing.TB, budgets ...[2]any) tftypes.Value {
 	if !ok {
 		t.Fatal("budgets is not a set")
 	}
+	return BudgetSet(t, st, budgets...)
+}
+
+// BudgetSet is a value of the budgets set type st (e.g. that of a nested
+// object's budgets) of the given {max_limit, reset_duration}.
+func BudgetSet(t testing.TB, st tftypes.Set, budgets ...[2]any) tftypes.Value {
+	t.Helper()
 	var elems []tftypes.Value
 	for _, b := range budgets {
 		limit, ok1 := b[0].(float64)
