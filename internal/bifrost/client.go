@@ -295,6 +295,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			})
 		case a.status >= 200 && a.status <= 299:
 			logAnswer(attempt, a.status, a.body)
+			if err := notJSON(a); err != nil {
+				return fmt.Errorf("%s %s: %w", method, path, err)
+			}
 			if out != nil {
 				if err := json.Unmarshal(a.body, out); err != nil {
 					return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
@@ -412,6 +415,20 @@ func (c *Client) exchange(ctx context.Context, method, path string, body []byte)
 		a.message = errorMessage(b)
 	}
 	return a, nil
+}
+
+// notJSON is the error of a 2xx answer that is not JSON: an HTML page
+// (text/html, or a body starting with '<') is what Bifrost answers, with
+// 200, to a GET it does not route (its dashboard catches every other GET
+// path), so such an answer is no data and never a success.
+func notJSON(a *answer) error {
+	ctype := a.header.Get("Content-Type")
+	body := bytes.TrimSpace(a.body)
+	if !strings.HasPrefix(strings.ToLower(ctype), "text/html") && (len(body) == 0 || body[0] != '<') {
+		return nil
+	}
+	return fmt.Errorf("answered HTTP %d with an HTML page (Content-Type %q), not JSON: the server does not route this request "+
+		"(an unknown GET path falls through to its dashboard). Check the endpoint and the Bifrost version", a.status, ctype)
 }
 
 // queueError is a write that never left the client: its context ended while

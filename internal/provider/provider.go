@@ -27,7 +27,9 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/pricingoverride"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/routingrule"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/team"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/virtualkey"
 )
@@ -288,7 +290,9 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 		bifrostprovider.NewResource,
 		team.NewResource,
 		customer.NewResource,
+		pricingoverride.NewResource,
 		virtualkey.NewResource,
+		routingrule.NewResource,
 	}
 }
 
@@ -299,7 +303,9 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		bifrostprovider.NewProvidersDataSource,
 		team.NewDataSource, team.NewTeamsDataSource,
 		customer.NewDataSource, customer.NewCustomersDataSource,
+		pricingoverride.NewDataSource, pricingoverride.NewOverridesDataSource,
 		virtualkey.NewDataSource, virtualkey.NewVirtualKeysDataSource,
+		routingrule.NewDataSource, routingrule.NewRoutingRulesDataSource,
 	}
 }
 
@@ -321,5 +327,6 @@ func (p *bifrostProvider) ListResources(_ context.Context) []func() list.ListRes
 		team.NewListResource,
 		customer.NewListResource,
 		virtualkey.NewListResource,
+		routingrule.NewListResource,
 	}
 }

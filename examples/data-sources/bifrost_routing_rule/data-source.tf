@@ -1,0 +1,3 @@
+data "bifrost_routing_rule" "split" {
+  name = "gpt-4o-split"
+}
