@@ -27,7 +27,9 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/modelconfig"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/pricingoverride"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/providergovernance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/routingrule"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/team"
@@ -290,6 +292,7 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 		bifrostprovider.NewResource,
 		team.NewResource,
 		customer.NewResource,
+		modelconfig.NewResource, providergovernance.NewResource,
 		pricingoverride.NewResource,
 		virtualkey.NewResource,
 		routingrule.NewResource,
@@ -303,6 +306,7 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		bifrostprovider.NewProvidersDataSource,
 		team.NewDataSource, team.NewTeamsDataSource,
 		customer.NewDataSource, customer.NewCustomersDataSource,
+		modelconfig.NewDataSource, modelconfig.NewModelConfigsDataSource, providergovernance.NewDataSource,
 		pricingoverride.NewDataSource, pricingoverride.NewOverridesDataSource,
 		virtualkey.NewDataSource, virtualkey.NewVirtualKeysDataSource,
 		routingrule.NewDataSource, routingrule.NewRoutingRulesDataSource,

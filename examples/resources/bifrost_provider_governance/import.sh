@@ -1,0 +1,2 @@
+# By provider name (one per provider):
+terraform import bifrost_provider_governance.openai openai
