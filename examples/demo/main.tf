@@ -1,8 +1,9 @@
 # The configuration `make demo` applies against the Bifrost emulator: two
 # OpenAI keys (one resolved from Bifrost's environment, one literal), an
-# Azure OpenAI key, and a tenant (../modules/bifrost-tenant): a customer with
+# Azure OpenAI key, a tenant (../modules/bifrost-tenant): a customer with
 # two teams, each with budgets, a rate limit and a virtual key limited to its
-# models and to these keys. Point it at any Bifrost with BIFROST_ENDPOINT (or the
+# models and to these keys, a routing rule for one team, and a model-level
+# budget. Point it at any Bifrost with BIFROST_ENDPOINT (or the
 # bifrost_endpoint variable) that has the providers `openai` and `azure` and
 # DEMO_OPENAI_KEY in its own environment (`make emulator` with
 # EMULATOR_FLAGS='-provider openai -provider azure -env DEMO_OPENAI_KEY=sk-demo-0123456789abcdef').
@@ -100,6 +101,34 @@ module "acme" {
   provider_key_ids = {
     openai = [bifrost_provider_key.openai_primary.id, bifrost_provider_key.openai_backup.id]
     azure  = [bifrost_provider_key.azure.id]
+  }
+}
+
+# Routing for the search team: gpt-4o requests split 80/20 between the two
+# OpenAI keys, falling back to the Azure deployment.
+resource "bifrost_routing_rule" "acme_search_gpt4o" {
+  name           = "demo-acme-search-gpt-4o"
+  scope          = "team"
+  scope_id       = module.acme.team_ids["search"]
+  priority       = 10
+  cel_expression = "model == \"gpt-4o\""
+  targets = [
+    { provider = "openai", model = "gpt-4o", key_id = bifrost_provider_key.openai_primary.id, weight = 0.8 },
+    { provider = "openai", model = "gpt-4o", key_id = bifrost_provider_key.openai_backup.id, weight = 0.2 },
+  ]
+  fallbacks = ["azure/gpt-4o"]
+}
+
+# A model-level budget: gpt-4o on OpenAI, whatever the virtual key.
+resource "bifrost_model_config" "gpt4o_openai" {
+  model_name    = "gpt-4o"
+  provider_name = "openai"
+
+  budgets = [{ max_limit = 2500, reset_duration = "1M" }]
+
+  rate_limit = {
+    request_max_limit      = 600
+    request_reset_duration = "1m"
   }
 }
 
