@@ -332,18 +332,21 @@ func (r *ruleResource) createdSince(ctx context.Context, in bifrost.RoutingRuleC
 // that holds the priority.
 func (r *ruleResource) writeError(ctx context.Context, diags *diag.Diagnostics, action, name, scope, scopeID string, priority int64, self string, err error) {
 	if _, taken := bifrost.IsPriorityTaken(err); taken {
-		holder := "another routing rule"
+		holder, adopt := "another routing rule", ""
 		if rules, lerr := r.client.ListRoutingRules(ctx); lerr == nil {
 			for i := range rules {
 				if o := &rules[i]; o.ID != self && sameSlot(o, scope, scopeID, priority) {
 					holder = fmt.Sprintf("routing rule %q (id %s)", o.Name, o.ID)
+					if action == "create" {
+						adopt = " If that rule is the one this resource means (the plan warned of it), adopt it instead: terraform import bifrost_routing_rule.<name> " + o.ID + "."
+					}
 				}
 			}
 		}
 		diags.AddAttributeError(path.Root("priority"), "Routing rule priority taken",
 			fmt.Sprintf("Bifrost refused to %s routing rule %q at priority %d in %s: %s already has that priority there, and priorities are "+
-				"unique within a scope. Give one of the two rules another priority (two rules of one configuration need distinct priorities).\n\nBifrost said: %s",
-				action, name, priority, describeScope(scope, scopeID), holder, err))
+				"unique within a scope. Give one of the two rules another priority (two rules of one configuration need distinct priorities).%s\n\nBifrost said: %s",
+				action, name, priority, describeScope(scope, scopeID), holder, adopt, err))
 		return
 	}
 	if bifrost.IsNameTaken(err) {
