@@ -28,6 +28,7 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/modelconfig"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/plugin"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/pricingoverride"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providergovernance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/providerkey"
@@ -294,6 +295,7 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 		customer.NewResource,
 		modelconfig.NewResource, providergovernance.NewResource,
 		pricingoverride.NewResource,
+		plugin.NewResource,
 		virtualkey.NewResource,
 		routingrule.NewResource,
 	}
@@ -308,6 +310,7 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		customer.NewDataSource, customer.NewCustomersDataSource,
 		modelconfig.NewDataSource, modelconfig.NewModelConfigsDataSource, providergovernance.NewDataSource,
 		pricingoverride.NewDataSource, pricingoverride.NewOverridesDataSource,
+		plugin.NewDataSource, plugin.NewPluginsDataSource,
 		virtualkey.NewDataSource, virtualkey.NewVirtualKeysDataSource,
 		routingrule.NewDataSource, routingrule.NewRoutingRulesDataSource,
 	}

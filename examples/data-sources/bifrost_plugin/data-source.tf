@@ -1,0 +1,7 @@
+data "bifrost_plugin" "otel" {
+  name = "otel"
+}
+
+output "otel_status" {
+  value = data.bifrost_plugin.otel.status
+}

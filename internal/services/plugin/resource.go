@@ -1,0 +1,210 @@
+package plugin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*pluginResource)(nil)
+	_ resource.ResourceWithImportState    = (*pluginResource)(nil)
+	_ resource.ResourceWithIdentity       = (*pluginResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*pluginResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*pluginResource)(nil)
+)
+
+type pluginResource struct {
+	client *bifrost.Client
+}
+
+// NewResource returns the bifrost_plugin resource.
+func NewResource() resource.Resource { return &pluginResource{} }
+
+func (r *pluginResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_plugin"
+}
+
+func (r *pluginResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// kind is what the governance helpers need to know of plugins: the name
+// is the id.
+var kind = governance.Kind[bifrost.Plugin]{
+	Noun: "plugin", UniqueNames: true, ImportHint: " Import a plugin by its name.",
+	ID: func(p *bifrost.Plugin) string { return p.Name }, Name: func(p *bifrost.Plugin) string { return p.Name },
+	Get: (*bifrost.Client).GetPlugin, List: (*bifrost.Client).ListPlugins, Delete: (*bifrost.Client).DeletePlugin,
+	GoneDetail: func(id, _ string) string {
+		return fmt.Sprintf("The plugin %q no longer exists in Bifrost (deleted outside Terraform). It is removed from the state; the next apply creates it again.", id)
+	},
+}
+
+// importHint says how to adopt the plugin name.
+func importHint(name string) string {
+	return fmt.Sprintf("terraform import bifrost_plugin.<name> %s (or an import block with id = %s)", quote(name), quote(name))
+}
+
+// ModifyPlan warns, at plan time, of a create whose name Bifrost already
+// has: a warning only, since Terraform plans the create half of a
+// replacement (-replace) without the prior state, while the plugin being
+// replaced still exists; the create itself refuses (see Create).
+func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan pluginModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Name.IsUnknown() || plan.Name.ValueString() == "" {
+		return
+	}
+	name := plan.Name.ValueString()
+	_, err := r.client.GetPlugin(ctx, name)
+	switch {
+	case err == nil:
+		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Plugin already exists",
+			fmt.Sprintf("Bifrost (%s) already has a plugin named %s. Unless this plan replaces it, creating this one will fail: "+
+				"Terraform does not take over an existing plugin silently. To manage it, import it: %s.", r.client.Endpoint(), quote(name), importHint(name)))
+	case !bifrost.IsNotFound(err):
+		resp.Diagnostics.AddWarning("Cannot check the plugin name", "Reading plugin "+quote(name)+": "+err.Error())
+	}
+}
+
+// Create refuses a name Bifrost already has (a create must not take over
+// a plugin: Bifrost's PUT would replace it silently), then POSTs.
+func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan pluginModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	existing, err := r.client.GetPlugin(ctx, name)
+	switch {
+	case err == nil:
+		r.taken(&resp.Diagnostics, existing.Name, nil)
+		return
+	case !bifrost.IsNotFound(err):
+		resp.Diagnostics.AddError("Cannot create the plugin", "Checking that no plugin is named "+quote(name)+": "+err.Error())
+		return
+	}
+	got, err := r.client.CreatePlugin(ctx, expandCreate(plan))
+	if err != nil && ambiguous(err) {
+		// No plugin had the name just before: one that has it now was
+		// stored by this create although its answer was lost or an error.
+		if p, gerr := r.client.GetPlugin(ctx, name); gerr == nil {
+			tflog.Info(ctx, "Plugin stored by this create although Bifrost's answer was an error; adopting it", map[string]any{"name": name, "error": err.Error()})
+			got, err = p, nil
+		}
+	}
+	switch {
+	case bifrost.IsConflict(err):
+		r.taken(&resp.Diagnostics, name, err)
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot create the plugin", err.Error())
+		return
+	}
+	r.setState(ctx, got, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// ambiguous reports whether a failed create may nevertheless have been
+// stored: no answer, or a 5xx.
+func ambiguous(err error) bool {
+	var e *bifrost.APIError
+	return !errors.As(err, &e) || e.StatusCode >= 500
+}
+
+func (r *pluginResource) taken(diags *diag.Diagnostics, name string, err error) {
+	detail := fmt.Sprintf("Bifrost already has a plugin named %s. Terraform does not take it over silently (Bifrost's update would replace "+
+		"its configuration): to manage it, import it with %s; or choose another name.", quote(name), importHint(name))
+	if err != nil {
+		detail += "\n\nBifrost said: " + err.Error()
+	}
+	diags.AddAttributeError(path.Root("name"), "Plugin already exists", detail)
+}
+
+func (r *pluginResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pluginModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	got, ok := kind.Read(ctx, r.client, resp, state.ID, state.Name)
+	if !ok {
+		return
+	}
+	newState := flatten(got, state)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
+}
+
+// Update sends the whole plugin (Bifrost's update is a full replacement).
+// A plugin deleted since the plan would be created again by the upsert:
+// it is looked for first, and reported as gone instead.
+func (r *pluginResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state pluginModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+	if _, err := r.client.GetPlugin(ctx, name); err != nil {
+		if bifrost.IsNotFound(err) {
+			resp.Diagnostics.AddError("Plugin not found", fmt.Sprintf("The plugin %s was deleted outside Terraform since the plan. "+
+				"Run terraform apply again: the new plan creates it.", quote(name)))
+		} else {
+			resp.Diagnostics.AddError("Cannot update the plugin", err.Error())
+		}
+		return
+	}
+	got, err := r.client.UpdatePlugin(ctx, name, expandUpdate(plan))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update the plugin", err.Error())
+		return
+	}
+	r.setState(ctx, got, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// setState stores the plugin as Bifrost answered it over plan.
+func (r *pluginResource) setState(ctx context.Context, got *bifrost.Plugin, plan pluginModel, state stateSetter, ident identitySetter, diags *diag.Diagnostics) {
+	newState := flatten(got, plan)
+	diags.Append(state.Set(ctx, newState)...)
+	diags.Append(governance.SetIdentity(ctx, ident, newState.ID)...)
+}
+
+// Delete deletes the plugin; one already gone (v1.5.1 answers 200, v2
+// 404) is deleted.
+func (r *pluginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state pluginModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+}
+
+// ImportState accepts "<plugin name>", "name=<plugin name>", or a
+// resource identity (Terraform ≥ 1.12). The name is checked by the read
+// that follows.
+func (r *pluginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	kind.ImportState(ctx, r.client, req, resp, "Expected \"<plugin name>\".")
+}
+
+type (
+	stateSetter interface {
+		Set(ctx context.Context, val any) diag.Diagnostics
+	}
+	identitySetter = *tfsdk.ResourceIdentity
+)

@@ -1,0 +1,127 @@
+// Package plugin implements the bifrost_plugin resource and its data
+// sources (bifrost_plugin, bifrost_plugins).
+package plugin
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// builtins are the plugins Bifrost ships: they take no path (Bifrost drops
+// it). telemetry, logging, governance and prompts are registered at
+// startup whatever the store holds; compat follows client_config.compat.
+var builtins = []string{"telemetry", "logging", "governance", "prompts", "compat", "maxim", "semantic_cache", "otel"}
+
+func isBuiltin(name string) bool { return slices.Contains(builtins, name) }
+
+func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Bifrost plugin (`/api/plugins`): a built-in plugin with a configuration (`otel`, `maxim`, " +
+			"`semantic_cache`) or a custom plugin loaded from a `.so` file. The plugin is named by its name; its configuration is a " +
+			"JSON object whose keys depend on the plugin.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The plugin's name (plugins have no other id).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "The plugin's name: a built-in's (`otel`, `maxim`, `semantic_cache`, ...) or a custom plugin's. " +
+					"Changing it replaces the plugin. Creating a plugin whose name Bifrost already has fails: import it instead.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{nameValidator{}},
+			},
+			"enabled": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Whether Bifrost runs the plugin. Default `true`.",
+			},
+			"config": schema.StringAttribute{
+				Optional: true, Sensitive: true, CustomType: configType{},
+				MarkdownDescription: "The plugin's configuration: a JSON object (write it with `jsonencode`), compared by meaning. " +
+					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none.",
+				Validators:    []validator.String{objectValidator{}},
+				PlanModifiers: []planmodifier.String{keepEquivalent{}},
+			},
+			"path": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The path of a custom plugin's shared object (`.so`) on the Bifrost server. Not for the built-in " +
+					"plugins (Bifrost ignores it).",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"placement": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Where the plugin runs relative to the built-in plugins: `pre_builtin` or `post_builtin`. Left out, Bifrost's default.",
+				Validators:          []validator.String{stringvalidator.OneOf("pre_builtin", "post_builtin")},
+			},
+			"order": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "The plugin's position among the plugins of its placement.",
+			},
+			"is_custom": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether Bifrost sees the plugin as a custom one (not a built-in).",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *pluginResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The plugin's name."},
+		},
+	}
+}
+
+// ValidateConfig refuses a path on a built-in plugin: Bifrost drops it, so
+// it would show as a change on every plan.
+func (r *pluginResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m pluginModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Name.IsUnknown() || m.Path.IsNull() || m.Path.IsUnknown() {
+		return
+	}
+	if isBuiltin(m.Name.ValueString()) {
+		resp.Diagnostics.AddAttributeError(path.Root("path"), "Path on a built-in plugin",
+			"\""+m.Name.ValueString()+"\" is a built-in plugin: Bifrost loads it itself and drops any path. Remove path, "+
+				"or give a custom plugin another name.")
+	}
+}
+
+// nameValidator refuses names Bifrost cannot address: empty, with a "/"
+// (the name is a URL path segment), or with spaces around it.
+type nameValidator struct{}
+
+func (nameValidator) Description(context.Context) string {
+	return "a non-empty name without \"/\" or surrounding spaces"
+}
+
+func (v nameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (nameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	n := req.ConfigValue.ValueString()
+	switch {
+	case n == "":
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty name", "name is \"\": Bifrost refuses a plugin without a name (\"Plugin name is required\").")
+	case strings.Contains(n, "/"):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin name",
+			"name "+quote(n)+" contains \"/\": Bifrost addresses a plugin by its name in the URL (/api/plugins/<name>), so it could not be read, updated or deleted.")
+	case strings.TrimSpace(n) != n:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin name", "name "+quote(n)+" begins or ends with white space.")
+	}
+}
