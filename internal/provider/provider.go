@@ -26,6 +26,7 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/clientconfig"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/modelconfig"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/plugin"
@@ -298,6 +299,7 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 		plugin.NewResource,
 		virtualkey.NewResource,
 		routingrule.NewResource,
+		clientconfig.NewResource,
 	}
 }
 
@@ -313,6 +315,7 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		plugin.NewDataSource, plugin.NewPluginsDataSource,
 		virtualkey.NewDataSource, virtualkey.NewVirtualKeysDataSource,
 		routingrule.NewDataSource, routingrule.NewRoutingRulesDataSource,
+		clientconfig.NewDataSource,
 	}
 }
 

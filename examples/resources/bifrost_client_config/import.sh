@@ -1,0 +1,2 @@
+# A Bifrost server has one client configuration; its id is always client_config.
+terraform import bifrost_client_config.this client_config
