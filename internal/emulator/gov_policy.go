@@ -12,9 +12,9 @@ import (
 )
 
 // policyStore holds routing rules, pricing overrides, plugins and the client
-// and proxy configuration. MCP clients are held only when a test adds them
-// (Server.AddMCPClient): the emulator cannot connect to MCP servers, so a
-// create through the API always fails (gov_policy_mcp.go).
+// and proxy configuration. MCP clients are created through the API when the
+// emulator can connect to their MCP server, or added by tests
+// (Server.AddMCPClient); see gov_policy_mcp.go.
 type policyStore struct {
 	rules     []*routingRule     // creation order
 	overrides []*pricingOverride // creation order

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,14 +10,17 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// Creating an MCP client needs Bifrost to connect to a live MCP server,
-// which the emulator does not emulate: every create that passes validation
-// fails to connect the way an unreachable server does. Tests that need a
-// client put one in with AddMCPClient, as a create against a reachable
-// server would leave it; the list, DELETE and virtual keys' mcp_configs
-// then see it.
+// Creating an MCP client connects to the MCP server synchronously, as
+// Bifrost does: an http (Streamable HTTP) client is connected with the MCP
+// SDK (initialize, then tools/list) and stored with the tools it found; one
+// that cannot connect fails after Options.MCPConnectDelay (Bifrost spends
+// about 31 s on its 5 attempts) with the recorded 500. guess: sse and stdio
+// connections are not made (they always fail, as an unreachable server).
+// AddMCPClient puts a connected client in directly, for tests that do not
+// run an MCP server.
 
 // mcpClient is an MCP client Bifrost holds (connected).
 type mcpClient struct {
@@ -25,6 +29,20 @@ type mcpClient struct {
 	name     string
 	tools    []string // tools_to_execute
 	created  time.Time
+
+	connType     string            // "http" for AddMCPClient
+	connString   *secret           // nil for AddMCPClient
+	authType     string            // "none" for AddMCPClient
+	headers      map[string]secret // auth_type headers
+	autoExecute  []string
+	extraHeaders []string
+	ping         bool
+	syncInterval time.Duration
+	toolPricing  map[string]float64
+	codeMode     bool
+	allVKs       bool
+	disabled     bool
+	discovered   []*mcp.Tool // what tools/list answered
 }
 
 // mcpStore holds a server's MCP clients, in creation order. Callers hold
@@ -48,7 +66,7 @@ func (s *Server) mcpClientByName(name string) *mcpClient {
 
 // AddMCPClient stores a connected MCP client named name, with
 // tools_to_execute ["*"], as a create against a reachable MCP server would
-// (the emulator cannot make that connection), and returns its client_id (a
+// (without connecting to anything), and returns its client_id (a
 // UUID, as Bifrost chooses when the create sends none). A name already held
 // is kept and its id returned. It is a test hook: no request is recorded.
 func (s *Server) AddMCPClient(name string) string {
@@ -59,7 +77,8 @@ func (s *Server) AddMCPClient(name string) string {
 	}
 	st := s.mcps()
 	st.seq++
-	c := &mcpClient{rowID: st.seq, clientID: uuid.NewString(), name: name, tools: []string{"*"}, created: time.Now().UTC()}
+	c := &mcpClient{rowID: st.seq, clientID: uuid.NewString(), name: name, tools: []string{"*"}, created: time.Now().UTC(),
+		connType: "http", authType: "none", ping: true, syncInterval: defaultMCPSyncInterval}
 	st.clients = append(st.clients, c)
 	return c.clientID
 }
@@ -159,10 +178,8 @@ func (s *Server) listMCPClients(c *call) reply {
 
 // renderMCPListEntry is a client as the list shows it. guess: the shape is
 // governance.md §2.8's (config, tools, state, vk_configs), never recorded
-// with a client in it; config carries the members the emulator holds, as
-// a connected http client created with only a name and tools would show
-// them (tool_sync_interval: the 10 min default, in nanoseconds). Callers
-// hold s.mu.
+// with a client in it; tools are those tools/list answered at the create
+// ([] for AddMCPClient). Callers hold s.mu.
 func (s *Server) renderMCPListEntry(mc *mcpClient) object {
 	vkConfigs := []any{}
 	for _, vk := range s.ownership.vks {
@@ -174,35 +191,86 @@ func (s *Server) renderMCPListEntry(mc *mcpClient) object {
 			}
 		}
 	}
+	tools := []any{}
+	for _, t := range mc.discovered {
+		params := any(object{})
+		if t.InputSchema != nil {
+			params = t.InputSchema
+		}
+		tools = append(tools, object{{"name", t.Name}, {"description", t.Description}, {"parameters", params}})
+	}
+	state := "connected"
+	if mc.disabled {
+		state = "disconnected" // guess
+	}
 	return object{
 		{"config", s.renderMCPRow(mc, false)},
-		{"tools", []any{}},
-		{"state", "connected"},
+		{"tools", tools},
+		{"state", state},
 		{"vk_configs", vkConfigs},
 	}
 }
 
 // renderMCPRow is the client's table row. guess: members and order follow
-// the request's TableMCPClient; the row (with its autoincrement id and
-// times) is what a VK's mcp_configs[].mcp_client embeds (row true), the
-// list's config has no id or times (row false).
+// the request's TableMCPClient; connection_string and header values are
+// redacted (§2.8) in the version's secret shape; the row (with its
+// autoincrement id and times) is what a VK's mcp_configs[].mcp_client
+// embeds (row true), the list's config has no id or times (row false).
+// Callers hold s.mu.
 func (s *Server) renderMCPRow(mc *mcpClient, row bool) object {
 	var o object
 	if row {
 		o = append(o, kv{"id", mc.rowID})
 	}
+	o = append(o, kv{"client_id", mc.clientID}, kv{"name", mc.name}, kv{"is_code_mode_client", mc.codeMode},
+		kv{"connection_type", mc.connType})
+	if mc.connString != nil {
+		o = append(o, kv{"connection_string", mc.connString.shown(s.env, false).wire(s.v2)})
+	}
+	o = append(o, kv{"auth_type", mc.authType})
+	if len(mc.headers) > 0 {
+		h := object{}
+		keys := mapKeys(mc.headers)
+		slices.Sort(keys)
+		for _, k := range keys {
+			h = append(h, kv{k, mc.headers[k].shown(s.env, false).wire(s.v2)})
+		}
+		o = append(o, kv{"headers", h})
+	}
 	o = append(o,
-		kv{"client_id", mc.clientID}, kv{"name", mc.name}, kv{"is_code_mode_client", false},
-		kv{"connection_type", "http"}, kv{"auth_type", "none"},
-		kv{"tools_to_execute", nonNil(mc.tools)}, kv{"tools_to_auto_execute", []string{}},
-		kv{"allowed_extra_headers", []string{}}, kv{"is_ping_available", true},
-		kv{"tool_sync_interval", int64(10 * time.Minute)}, kv{"allow_on_all_virtual_keys", false}, kv{"disabled", false},
-	)
+		kv{"tools_to_execute", nonNil(mc.tools)}, kv{"tools_to_auto_execute", nonNil(mc.autoExecute)},
+		kv{"allowed_extra_headers", nonNil(mc.extraHeaders)}, kv{"is_ping_available", mc.ping},
+		kv{"tool_sync_interval", int64(mc.syncInterval)})
+	if len(mc.toolPricing) > 0 {
+		o = append(o, kv{"tool_pricing", mc.toolPricing})
+	}
+	o = append(o, kv{"allow_on_all_virtual_keys", mc.allVKs}, kv{"disabled", mc.disabled})
 	if row {
 		ts := mc.created.Format(time.RFC3339Nano)
 		o = append(o, kv{"created_at", ts}, kv{"updated_at", ts})
 	}
 	return o
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// defaultMCPSyncInterval is client_config.mcp_tool_sync_interval's default,
+// which a tool_sync_interval of 0 stands for.
+const defaultMCPSyncInterval = 10 * time.Minute
+
+// mcpSyncInterval converts a request's minutes (0: the default) to what
+// the row holds. guess: a negative value (sync off) is kept as minutes.
+func mcpSyncInterval(minutes int) time.Duration {
+	if minutes == 0 {
+		return defaultMCPSyncInterval
+	}
+	return time.Duration(minutes) * time.Minute
 }
 
 // mcpNameErr is ValidateMCPClientName.
@@ -263,8 +331,11 @@ func containsFold(list []string, v string) bool {
 	return false
 }
 
-// createMCPClient validates, then fails to connect after
-// Options.MCPConnectDelay with the message an unreachable server gets.
+// createMCPClient validates, then connects to the MCP server (http
+// only): a client that answers initialize and tools/list is stored with
+// its tools (disabled is ignored, as Bifrost's create does); one that does
+// not fails after Options.MCPConnectDelay with the message an unreachable
+// server gets.
 func (s *Server) createMCPClient(c *call) reply {
 	var req MCPClientRequest
 	if err := json.Unmarshal(c.body, &req); err != nil {
@@ -280,10 +351,127 @@ func (s *Server) createMCPClient(c *call) reply {
 		// Guessed: the OAuth flow (discovery, a browser) is not emulated.
 		return s.policyErr(http.StatusInternalServerError, "Failed to initiate OAuth flow: OAuth flows are not emulated")
 	}
-	s.mcpConnectWait(c)
-	return s.policyErr(http.StatusInternalServerError, "Failed to connect MCP client: failed to connect MCP client: "+
-		"failed to connect to MCP client "+req.Name+": failed to initialize MCP client "+req.Name+" after 5 retries: "+
-		s.mcpTransportErr(&req.TableMCPClient))
+	mc := s.newMCPClient(&req.TableMCPClient)
+	s.mu.Lock()
+	switch {
+	case s.mcpClientExists(req.Name):
+		s.mu.Unlock()
+		return s.policyErr(http.StatusInternalServerError, "Failed to create MCP config: MCP client with name '"+req.Name+"' already exists")
+	case req.ClientID != "" && s.mcpClientByID(req.ClientID) != nil:
+		s.mu.Unlock()
+		// guess: the wording of a taken client_id.
+		return s.policyErr(http.StatusInternalServerError, "Failed to create MCP config: MCP client with id '"+req.ClientID+"' already exists")
+	}
+	target, hdrs := s.mcpTarget(mc)
+	s.mu.Unlock()
+	tools, err := s.mcpConnect(c.r.Context(), mc.connType, target, hdrs)
+	if err != nil {
+		s.mcpConnectWait(c)
+		return s.policyErr(http.StatusInternalServerError, "Failed to connect MCP client: failed to connect MCP client: "+
+			"failed to connect to MCP client "+req.Name+": failed to initialize MCP client "+req.Name+" after 5 retries: "+
+			s.mcpTransportErr(&req.TableMCPClient))
+	}
+	mc.discovered = tools
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mcpClientExists(req.Name) || s.mcpClientByID(mc.clientID) != nil {
+		return s.policyErr(http.StatusInternalServerError, "Failed to create MCP config: MCP client with name '"+req.Name+"' already exists")
+	}
+	st := s.mcps()
+	st.seq++
+	mc.rowID = st.seq
+	st.clients = append(st.clients, mc)
+	return stored(policyJSON(http.StatusOK, goMap(kv{"status", "success"}, kv{"message", "MCP client connected successfully"})))
+}
+
+// newMCPClient is the client a create request describes (not stored).
+func (s *Server) newMCPClient(req *TableMCPClient) *mcpClient {
+	mc := &mcpClient{
+		clientID: req.ClientID, name: req.Name, tools: req.ToolsToExecute, created: time.Now().UTC(),
+		connType: req.ConnectionType, authType: req.AuthType, autoExecute: req.ToolsToAutoExecute,
+		extraHeaders: req.AllowedExtraHeaders, ping: true, syncInterval: mcpSyncInterval(req.ToolSyncInterval),
+		toolPricing: req.ToolPricing, codeMode: req.IsCodeModeClient, allVKs: req.AllowOnAllVirtualKeys,
+	}
+	if mc.clientID == "" {
+		mc.clientID = uuid.NewString()
+	}
+	if mc.connType == "" {
+		mc.connType = "http" // guess
+	}
+	if mc.authType == "" {
+		mc.authType = "none"
+	}
+	if req.IsPingAvailable != nil {
+		mc.ping = *req.IsPingAvailable
+	}
+	if len(req.ConnectionString) > 0 && !isNull(req.ConnectionString) {
+		sec := s.parseSecret(req.ConnectionString)
+		mc.connString = &sec
+	}
+	for k, raw := range req.Headers {
+		if mc.headers == nil {
+			mc.headers = map[string]secret{}
+		}
+		mc.headers[k] = s.parseSecret(raw)
+	}
+	return mc
+}
+
+// mcpTarget is the URL and the headers (resolved) of a client's
+// connection. Callers hold s.mu.
+func (s *Server) mcpTarget(mc *mcpClient) (string, http.Header) {
+	target := ""
+	if mc.connString != nil {
+		target = mc.connString.resolve(s.env)
+	}
+	hdrs := http.Header{}
+	if mc.authType == "headers" {
+		for k, v := range mc.headers {
+			hdrs.Set(k, v.resolve(s.env))
+		}
+	}
+	return target, hdrs
+}
+
+// mcpAttemptTimeout bounds one connection (initialize + tools/list).
+const mcpAttemptTimeout = 10 * time.Second
+
+// mcpConnect connects to an http MCP server as Bifrost does (initialize,
+// then tools/list) and answers its tools. guess: sse and stdio are not
+// connected.
+func (s *Server) mcpConnect(ctx context.Context, connType, target string, hdrs http.Header) ([]*mcp.Tool, error) {
+	if connType != "http" || target == "" {
+		return nil, fmt.Errorf("%s connections are not emulated", connType)
+	}
+	ctx, cancel := context.WithTimeout(ctx, mcpAttemptTimeout)
+	defer cancel()
+	client := mcp.NewClient(&mcp.Implementation{Name: "bifrost", Version: s.opts.Version}, nil)
+	session, err := client.Connect(ctx, &mcp.StreamableClientTransport{
+		Endpoint: target, HTTPClient: &http.Client{Transport: headerTransport(hdrs)}, MaxRetries: -1, DisableStandaloneSSE: true,
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = session.Close() }()
+	var tools []*mcp.Tool
+	for t, err := range session.Tools(ctx, nil) {
+		if err != nil {
+			return nil, err
+		}
+		tools = append(tools, t)
+	}
+	return tools, nil
+}
+
+// headerTransport adds the client's headers to every request.
+type headerTransport http.Header
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for k, v := range h {
+		r.Header[k] = v
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // mcpTransportErr is the last connection error: recorded for http, guessed
@@ -342,9 +530,12 @@ func (s *Server) mcpClientByID(id string) *mcpClient {
 }
 
 // updateMCPClient answers an unknown id with 404 once the body decodes
-// (recorded). guess: for a stored client only tools_to_execute is applied
-// (omitted → kept) and the answer is §2.8's; the other members are not
-// held.
+// (recorded). guess (§2.8, not recorded): connection_type, auth_type and
+// connection_string cannot change; name is required; the tool lists,
+// is_ping_available, allowed_extra_headers and headers are kept when
+// omitted (a header equal to its redaction is kept); tool_pricing,
+// is_code_mode_client, allow_on_all_virtual_keys, disabled and
+// tool_sync_interval are replaced. The server is not connected again.
 func (s *Server) updateMCPClient(c *call, id string) reply {
 	var req MCPClientUpdateRequest
 	if err := json.Unmarshal(c.body, &req); err != nil {
@@ -356,9 +547,65 @@ func (s *Server) updateMCPClient(c *call, id string) reply {
 	if mc == nil {
 		return s.policyErr(http.StatusNotFound, "MCP client not found")
 	}
-	if req.ToolsToExecute != nil {
-		mc.tools = req.ToolsToExecute
+	if req.OauthConfig != nil && !isNull(req.OauthConfig) {
+		return s.policyErr(http.StatusBadRequest, "updating oauth_config is not supported")
 	}
+	if req.ConnectionType != "" && req.ConnectionType != mc.connType {
+		return s.policyErr(http.StatusBadRequest, "connection_type cannot be changed for an existing MCP client")
+	}
+	if req.AuthType != "" && req.AuthType != mc.authType {
+		return s.policyErr(http.StatusBadRequest, "auth_type cannot be changed for an existing MCP client")
+	}
+	if len(req.ConnectionString) > 0 && !isNull(req.ConnectionString) && mc.connString != nil {
+		in := s.parseSecret(req.ConnectionString)
+		if in.stored() != mc.connString.stored() && !keepStored(in, *mc.connString, s.env, false, s.v2) {
+			return s.policyErr(http.StatusBadRequest, "connection_string cannot be changed for an existing MCP client")
+		}
+	}
+	if req.ToolsToExecute == nil {
+		req.ToolsToExecute = mc.tools
+	}
+	if req.ToolsToAutoExecute == nil {
+		req.ToolsToAutoExecute = mc.autoExecute
+	}
+	if msg := mcpToolsErr(&req.TableMCPClient); msg != "" {
+		return s.policyErr(http.StatusBadRequest, msg)
+	}
+	if other := s.mcpClientByName(req.Name); other != nil && other != mc {
+		return s.policyErr(http.StatusInternalServerError, "Failed to update MCP config: MCP client with name '"+req.Name+"' already exists")
+	}
+	if req.VKConfigs != nil {
+		return s.policyErr(http.StatusBadRequest, "vk_configs are not emulated") // guess
+	}
+	if req.Name != mc.name {
+		for _, vk := range s.ownership.vks {
+			for _, m := range vk.mcps {
+				if m.client == mc.name {
+					m.client = req.Name
+				}
+			}
+		}
+	}
+	mc.name, mc.tools, mc.autoExecute = req.Name, req.ToolsToExecute, req.ToolsToAutoExecute
+	if req.IsPingAvailable != nil {
+		mc.ping = *req.IsPingAvailable
+	}
+	if req.AllowedExtraHeaders != nil {
+		mc.extraHeaders = req.AllowedExtraHeaders
+	}
+	if req.Headers != nil {
+		headers := map[string]secret{}
+		for k, raw := range req.Headers {
+			in := s.parseSecret(raw)
+			if cur, ok := mc.headers[k]; ok && keepStored(in, cur, s.env, false, s.v2) {
+				in = cur
+			}
+			headers[k] = in
+		}
+		mc.headers = headers
+	}
+	mc.toolPricing, mc.codeMode, mc.allVKs, mc.disabled = req.ToolPricing, req.IsCodeModeClient, req.AllowOnAllVirtualKeys, req.Disabled
+	mc.syncInterval = mcpSyncInterval(req.ToolSyncInterval)
 	return stored(policyJSON(http.StatusOK, goMap(kv{"status", "success"}, kv{"message", "MCP client edited successfully"})))
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/bifrostprovider"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/clientconfig"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/customer"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/mcpclient"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/modelconfig"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/plugin"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/pricingoverride"
@@ -293,6 +294,7 @@ func (p *bifrostProvider) Resources(_ context.Context) []func() resource.Resourc
 		providerkey.NewResource,
 		bifrostprovider.NewResource,
 		team.NewResource,
+		mcpclient.NewResource,
 		customer.NewResource,
 		modelconfig.NewResource, providergovernance.NewResource,
 		pricingoverride.NewResource,
@@ -309,6 +311,7 @@ func (p *bifrostProvider) DataSources(_ context.Context) []func() datasource.Dat
 		bifrostprovider.NewDataSource,
 		bifrostprovider.NewProvidersDataSource,
 		team.NewDataSource, team.NewTeamsDataSource,
+		mcpclient.NewClientsDataSource,
 		customer.NewDataSource, customer.NewCustomersDataSource,
 		modelconfig.NewDataSource, modelconfig.NewModelConfigsDataSource, providergovernance.NewDataSource,
 		pricingoverride.NewDataSource, pricingoverride.NewOverridesDataSource,

@@ -14,9 +14,10 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
-// mcpClients puts MCP clients named names in the emulator: Bifrost creates
-// one only when it can connect to its MCP server, which the emulator does
-// not emulate (and the v2 "lite" builds do not route MCP at all). Against a
+// mcpClients puts MCP clients named names in the emulator directly, without
+// MCP servers behind them (Bifrost creates one only when it can connect to
+// its MCP server: the end-to-end path, with a test MCP server, is
+// internal/services/mcpclient's TestAccMCPClient_virtualKeyTools). Against a
 // real server the test is skipped.
 func mcpClients(t *testing.T, tg *acctest.Target, names ...string) {
 	t.Helper()

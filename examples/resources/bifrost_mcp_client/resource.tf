@@ -1,0 +1,37 @@
+variable "search_mcp_token" {
+  type      = string
+  sensitive = true
+}
+
+# An MCP server Bifrost reaches over Streamable HTTP, authenticated with a
+# header. Bifrost connects to it when the client is created: the URL must be
+# reachable from the Bifrost host.
+resource "bifrost_mcp_client" "search" {
+  name              = "search" # letters, digits, underscores: no hyphens or spaces
+  connection_string = "https://mcp.example.com/mcp"
+  auth_type         = "headers"
+  headers = {
+    Authorization = "Bearer ${var.search_mcp_token}"
+  }
+  tools_to_execute   = ["*"] # every tool; [] (the default) allows none
+  tool_sync_interval = 30    # minutes
+}
+
+# The URL and the token read from Bifrost's environment, never in Terraform.
+resource "bifrost_mcp_client" "internal_docs" {
+  name              = "internal_docs"
+  connection_string = "env.DOCS_MCP_URL"
+  auth_type         = "headers"
+  headers = {
+    "X-Api-Key" = "env.DOCS_MCP_KEY"
+  }
+  tools_to_execute = ["search_docs", "get_page"]
+}
+
+# Virtual keys are granted tools of a client by its name.
+resource "bifrost_virtual_key" "support_bot" {
+  name = "support-bot"
+  mcp_configs = {
+    (bifrost_mcp_client.internal_docs.name) = { tools_to_execute = ["search_docs"] }
+  }
+}

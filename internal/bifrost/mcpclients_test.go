@@ -1,0 +1,86 @@
+package bifrost_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/emulator"
+	"github.com/maximhq/terraform-provider-bifrost/internal/mcptest"
+)
+
+// TestMCPClients covers the MCP client calls against the emulator and the
+// test MCP server: create with a client-chosen id, read through the list
+// (ns interval, redacted secrets), update, delete, and the recorded 500 of a
+// delete of an unknown id, returned as not found.
+func TestMCPClients(t *testing.T) {
+	srv := mcptest.Start(t)
+	emu, err := emulator.Start(emulator.Options{Version: "v1.5.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	c, err := bifrost.New(bifrost.Config{Endpoint: emu.URL(), RequestTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if all, err := c.ListMCPClients(ctx); err != nil || len(all) != 0 {
+		t.Fatalf("empty list: %v %v", all, err)
+	}
+	url := bifrost.Literal(srv.URL)
+	in := bifrost.MCPClientRequest{ClientID: "c1", Name: "tools", ConnectionType: "http", ConnectionString: &url,
+		ToolsToExecute: []string{"echo"}, ToolSyncInterval: 3}
+	if err := c.CreateMCPClient(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetMCPClient(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Config.Name != "tools" || got.Config.ToolSyncInterval != 3*time.Minute || got.State != "connected" || len(got.Tools) != 3 ||
+		got.Config.ConnectionString == nil || got.Config.ConnectionString.Value != bifrost.Mask(srv.URL) {
+		t.Errorf("got %+v", got)
+	}
+	in.ClientID, in.ConnectionString, in.Disabled = "", nil, true
+	if err := c.UpdateMCPClient(ctx, "c1", in); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = c.GetMCPClient(ctx, "c1"); !got.Config.Disabled {
+		t.Errorf("not disabled: %+v", got.Config)
+	}
+	if err := c.UpdateMCPClient(ctx, "nope", in); !bifrost.IsNotFound(err) {
+		t.Errorf("update unknown: %v", err)
+	}
+	if err := c.DeleteMCPClient(ctx, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	err = c.DeleteMCPClient(ctx, "c1")
+	if !bifrost.IsNotFound(err) || !strings.Contains(err.Error(), "MCP client with id 'c1' not found") {
+		t.Errorf("second delete: %v", err)
+	}
+	if _, err := c.GetMCPClient(ctx, "c1"); !bifrost.IsNotFound(err) {
+		t.Errorf("get deleted: %v", err)
+	}
+}
+
+// TestMCPClientCreateOutlastsRequestTimeout: the create waits for the
+// connection longer than Config.RequestTimeout bounds other requests.
+func TestMCPClientCreateOutlastsRequestTimeout(t *testing.T) {
+	emu, err := emulator.Start(emulator.Options{Version: "v1.5.1", MCPConnectDelay: 1500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	c, err := bifrost.New(bifrost.Config{Endpoint: emu.URL(), RequestTimeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := bifrost.Literal("http://127.0.0.1:9/mcp")
+	err = c.CreateMCPClient(context.Background(), bifrost.MCPClientRequest{Name: "tools", ConnectionType: "http", ConnectionString: &url, ToolsToExecute: []string{}})
+	if err == nil || !strings.Contains(err.Error(), "Failed to connect MCP client") {
+		t.Errorf("expected Bifrost's connection error, got %v", err)
+	}
+}

@@ -1,0 +1,148 @@
+package emulator
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/mcptest"
+)
+
+// listedMCP is an entry of GET /api/mcp/clients, decoded.
+type listedMCP struct {
+	Config struct {
+		ClientID         string `json:"client_id"`
+		Name             string `json:"name"`
+		ConnectionString struct {
+			Value string `json:"value"`
+		} `json:"connection_string"`
+		Headers          map[string]struct{ Value string } `json:"headers"`
+		ToolsToExecute   []string                          `json:"tools_to_execute"`
+		ToolSyncInterval int64                             `json:"tool_sync_interval"`
+		Disabled         bool                              `json:"disabled"`
+	} `json:"config"`
+	Tools []struct {
+		Name string `json:"name"`
+	} `json:"tools"`
+	State string `json:"state"`
+}
+
+func listMCP(t *testing.T, call func(method, path, body string) (int, string)) []listedMCP {
+	t.Helper()
+	status, body := call("GET", "/api/mcp/clients", "")
+	if status != 200 {
+		t.Fatalf("list: %d %s", status, body)
+	}
+	var out struct {
+		Clients []listedMCP `json:"clients"`
+	}
+	if err := json.Unmarshal([]byte(body), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Clients
+}
+
+// TestMCPClientConnect covers POST /api/mcp/client against a live MCP
+// server (mcptest): the synchronous connect (initialize, tools/list), the
+// tools and redactions of the list, tool_sync_interval in minutes in and
+// nanoseconds out, disabled ignored on create and applied by an update,
+// headers sent to the MCP server, the immutable fields, duplicate names and
+// client ids, and a server that cannot be reached.
+func TestMCPClientConnect(t *testing.T) {
+	for _, version := range []string{"v1.5.1", "v2.2.6"} {
+		t.Run(version, func(t *testing.T) {
+			mcpSrv := mcptest.Start(t)
+			_, call := versioned(t, version, Options{Env: map[string]string{"MCP_TOKEN": "Bearer token-from-env-0123456789"}})
+			create := `{"client_id":"c1","name":"tools","connection_type":"http","connection_string":"` + mcpSrv.URL + `",` +
+				`"auth_type":"headers","headers":{"Authorization":"env.MCP_TOKEN","X-Team":"team-secret-0123456789"},` +
+				`"tools_to_execute":["echo","add"],"tool_sync_interval":5,"disabled":true}`
+			status, body := call("POST", "/api/mcp/client", create)
+			if status != 200 || body != `{"message":"MCP client connected successfully","status":"success"}`+"\n" {
+				t.Fatalf("create: %d %s", status, body)
+			}
+			if !mcpSrv.SawHeader("Authorization", "Bearer token-from-env-0123456789") || !mcpSrv.SawHeader("X-Team", "team-secret-0123456789") {
+				t.Error("the headers were not sent to the MCP server")
+			}
+			got := listMCP(t, call)
+			if len(got) != 1 {
+				t.Fatalf("list: %+v", got)
+			}
+			c := got[0]
+			var tools []string
+			for _, tool := range c.Tools {
+				tools = append(tools, tool.Name)
+			}
+			if c.Config.ClientID != "c1" || c.State != "connected" || len(tools) != 3 || c.Config.Disabled ||
+				c.Config.ToolSyncInterval != int64(5*time.Minute) || strings.Join(c.Config.ToolsToExecute, ",") != "echo,add" {
+				t.Errorf("listed: %+v (tools %v)", c, tools)
+			}
+			if c.Config.ConnectionString.Value != bifrost.Mask(mcpSrv.URL) || c.Config.Headers["X-Team"].Value != bifrost.Mask("team-secret-0123456789") {
+				t.Errorf("not redacted: %+v", c.Config)
+			}
+			if strings.Contains(body, "team-secret-0123456789") {
+				t.Error("header value in clear")
+			}
+			// Duplicates.
+			status, body = call("POST", "/api/mcp/client", strings.Replace(create, `"client_id":"c1",`, "", 1))
+			if status != 500 || !strings.Contains(body, "Failed to create MCP config: MCP client with name 'tools' already exists") {
+				t.Errorf("duplicate name: %d %s", status, body)
+			}
+			status, body = call("POST", "/api/mcp/client", strings.Replace(create, `"name":"tools"`, `"name":"other"`, 1))
+			if status != 500 || !strings.Contains(body, "MCP client with id 'c1' already exists") {
+				t.Errorf("duplicate id: %d %s", status, body)
+			}
+			// Update: disabled applied, interval replaced (0: the default),
+			// the redacted header kept.
+			status, body = call("PUT", "/api/mcp/client/c1", `{"name":"tools2","tools_to_execute":["*"],"disabled":true,"headers":{"X-Team":"`+
+				bifrost.Mask("team-secret-0123456789")+`"}}`)
+			if status != 200 {
+				t.Fatalf("update: %d %s", status, body)
+			}
+			c = listMCP(t, call)[0]
+			if c.Config.Name != "tools2" || !c.Config.Disabled || c.Config.ToolSyncInterval != int64(10*time.Minute) ||
+				c.Config.Headers["X-Team"].Value != bifrost.Mask("team-secret-0123456789") || len(c.Config.Headers) != 1 {
+				t.Errorf("after update: %+v", c.Config)
+			}
+			for field, body := range map[string]string{
+				"connection_type":   `{"name":"tools2","connection_type":"sse"}`,
+				"auth_type":         `{"name":"tools2","auth_type":"none"}`,
+				"connection_string": `{"name":"tools2","connection_string":"http://127.0.0.1:1/other"}`,
+			} {
+				status, answer := call("PUT", "/api/mcp/client/c1", body)
+				if status != 400 || !strings.Contains(answer, field+" cannot be changed for an existing MCP client") {
+					t.Errorf("%s change: %d %s", field, status, answer)
+				}
+			}
+			if status, body = call("PUT", "/api/mcp/client/c1", `{"name":"bad-name"}`); status != 400 || !strings.Contains(body, "name cannot contain hyphens") {
+				t.Errorf("bad rename: %d %s", status, body)
+			}
+			if status, _ = call("DELETE", "/api/mcp/client/c1", ""); status != 200 || len(listMCP(t, call)) != 0 {
+				t.Errorf("delete: %d", status)
+			}
+			// The server gone: the create fails after the delay.
+			mcpSrv.Close()
+			start := time.Now()
+			status, body = call("POST", "/api/mcp/client", create)
+			if status != 500 || !strings.Contains(body, "Failed to connect MCP client: failed to connect MCP client: failed to connect to MCP client tools: "+
+				"failed to initialize MCP client tools after 5 retries: transport error:") || time.Since(start) < defaultMCPConnectDelay {
+				t.Errorf("unreachable: %d %s after %s", status, body, time.Since(start))
+			}
+			if len(listMCP(t, call)) != 0 {
+				t.Error("a failed create stored a client")
+			}
+		})
+	}
+}
+
+// TestMCPConnectDelay checks that Options.MCPConnectDelay sets how long an
+// unreachable server's create takes.
+func TestMCPConnectDelay(t *testing.T) {
+	_, call := versioned(t, "v1.5.1", Options{MCPConnectDelay: 300 * time.Millisecond})
+	start := time.Now()
+	status, _ := call("POST", "/api/mcp/client", `{"name":"tools","connection_type":"http","connection_string":"http://127.0.0.1:9/mcp","tools_to_execute":["*"]}`)
+	if status != 500 || time.Since(start) < 300*time.Millisecond {
+		t.Errorf("%d after %s", status, time.Since(start))
+	}
+}

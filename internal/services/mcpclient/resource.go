@@ -1,0 +1,368 @@
+package mcpclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*mcpClientResource)(nil)
+	_ resource.ResourceWithImportState    = (*mcpClientResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*mcpClientResource)(nil)
+)
+
+type mcpClientResource struct {
+	client *bifrost.Client
+}
+
+// NewResource returns the bifrost_mcp_client resource.
+func NewResource() resource.Resource { return &mcpClientResource{} }
+
+type model struct {
+	ID                        types.String   `tfsdk:"id"`
+	ClientID                  types.String   `tfsdk:"client_id"`
+	Name                      types.String   `tfsdk:"name"`
+	ConnectionType            types.String   `tfsdk:"connection_type"`
+	ConnectionString          types.String   `tfsdk:"connection_string"`
+	ConnectionStringWO        types.String   `tfsdk:"connection_string_wo"`
+	ConnectionStringWOVersion types.Int64    `tfsdk:"connection_string_wo_version"`
+	AuthType                  types.String   `tfsdk:"auth_type"`
+	Headers                   types.Map      `tfsdk:"headers"`
+	HeadersWO                 types.Map      `tfsdk:"headers_wo"`
+	HeadersWOVersion          types.Int64    `tfsdk:"headers_wo_version"`
+	ToolsToExecute            types.Set      `tfsdk:"tools_to_execute"`
+	ToolSyncInterval          types.Int64    `tfsdk:"tool_sync_interval"`
+	IsPingAvailable           types.Bool     `tfsdk:"is_ping_available"`
+	Disabled                  types.Bool     `tfsdk:"disabled"`
+	State                     types.String   `tfsdk:"state"`
+	Tools                     types.Set      `tfsdk:"tools"`
+	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// kind is what the governance helpers need to know of MCP clients.
+var kind = governance.Kind[bifrost.MCPClient]{
+	Noun: "MCP client", UniqueNames: true, ImportHint: " Import by client_id, or by name with \"name=<client name>\".",
+	ID: func(c *bifrost.MCPClient) string { return c.Config.ClientID }, Name: func(c *bifrost.MCPClient) string { return c.Config.Name },
+	Get: (*bifrost.Client).GetMCPClient, List: (*bifrost.Client).ListMCPClients, Delete: (*bifrost.Client).DeleteMCPClient,
+}
+
+func (r *mcpClientResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mcp_client"
+}
+
+func (r *mcpClientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks that headers go with auth_type "headers".
+func (r *mcpClientResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m model
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.AuthType.IsUnknown() {
+		return
+	}
+	auth := m.AuthType.ValueString()
+	if auth == "" {
+		auth = "none"
+	}
+	hasHeaders := !m.Headers.IsNull() || !m.HeadersWO.IsNull()
+	switch {
+	case auth == "none" && hasHeaders:
+		at := path.Root("headers")
+		if m.Headers.IsNull() {
+			at = path.Root("headers_wo")
+		}
+		resp.Diagnostics.AddAttributeError(at, "Headers need auth_type \"headers\"",
+			"Bifrost sends the headers to the MCP server only when auth_type is \"headers\": set auth_type = \"headers\", or remove them.")
+	case auth == "headers" && !hasHeaders && !m.Headers.IsUnknown():
+		resp.Diagnostics.AddAttributeError(path.Root("auth_type"), "auth_type \"headers\" without headers",
+			"Set headers (or headers_wo) to the headers to send to the MCP server, or use auth_type = \"none\".")
+	}
+}
+
+// request is the create/update body of m (write-only values from config).
+func request(ctx context.Context, m model, config tfsdk.Config, diags *diag.Diagnostics) bifrost.MCPClientRequest {
+	in := bifrost.MCPClientRequest{
+		ClientID: m.ClientID.ValueString(), Name: m.Name.ValueString(),
+		ConnectionType: m.ConnectionType.ValueString(), AuthType: m.AuthType.ValueString(),
+		ToolsToExecute: []string{}, Disabled: m.Disabled.ValueBool(),
+	}
+	diags.Append(m.ToolsToExecute.ElementsAs(ctx, &in.ToolsToExecute, false)...)
+	slices.Sort(in.ToolsToExecute)
+	if known(m.ToolSyncInterval) {
+		in.ToolSyncInterval = m.ToolSyncInterval.ValueInt64()
+	}
+	if known(m.IsPingAvailable) {
+		in.IsPingAvailable = m.IsPingAvailable.ValueBoolPointer()
+	}
+	var connWO types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("connection_string_wo"), &connWO)...)
+	if known(connWO) {
+		in.ConnectionString = secret.Expand(connWO)
+	} else {
+		in.ConnectionString = secret.Expand(m.ConnectionString)
+	}
+	headers := m.Headers
+	var headersWO types.Map
+	diags.Append(config.GetAttribute(ctx, path.Root("headers_wo"), &headersWO)...)
+	if !headersWO.IsNull() && !headersWO.IsUnknown() {
+		headers = headersWO
+	}
+	if !headers.IsNull() && !headers.IsUnknown() {
+		var hs map[string]types.String
+		diags.Append(headers.ElementsAs(ctx, &hs, false)...)
+		in.Headers = map[string]bifrost.SecretVar{}
+		for k, v := range hs {
+			if s := secret.Expand(v); s != nil {
+				in.Headers[k] = *s
+			}
+		}
+	}
+	return in
+}
+
+type knowable interface {
+	IsNull() bool
+	IsUnknown() bool
+}
+
+func known(v knowable) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// flatten is the state of got; prior is what Terraform knew (the plan after
+// a write, the state on refresh; a null name on import).
+func flatten(ctx context.Context, got *bifrost.MCPClient, prior model, diags *diag.Diagnostics) model {
+	c := got.Config
+	m := prior
+	m.ID, m.ClientID, m.Name = types.StringValue(c.ClientID), types.StringValue(c.ClientID), types.StringValue(c.Name)
+	m.ConnectionType, m.AuthType = types.StringValue(c.ConnectionType), types.StringValue(c.AuthType)
+	if m.AuthType.ValueString() == "" {
+		m.AuthType = types.StringValue("none")
+	}
+	// A write-only connection string stays out of the state.
+	if prior.ConnectionStringWOVersion.IsNull() {
+		m.ConnectionString = secret.State(prior.ConnectionString, c.ConnectionString)
+	}
+	m.ConnectionStringWO, m.HeadersWO = types.StringNull(), types.MapNull(types.StringType)
+	if prior.HeadersWOVersion.IsNull() {
+		var knownHeaders map[string]types.String
+		if known(prior.Headers) {
+			diags.Append(prior.Headers.ElementsAs(ctx, &knownHeaders, false)...)
+		}
+		if len(c.Headers) == 0 {
+			m.Headers = types.MapNull(types.StringType)
+		} else {
+			hs := map[string]attr.Value{}
+			for k, v := range c.Headers {
+				kv, ok := knownHeaders[k]
+				if !ok {
+					kv = types.StringNull()
+				}
+				hs[k] = secret.State(kv, &v)
+			}
+			var d diag.Diagnostics
+			m.Headers, d = types.MapValue(types.StringType, hs)
+			diags.Append(d...)
+		}
+	}
+	tools := c.ToolsToExecute
+	if tools == nil {
+		tools = []string{}
+	}
+	var d diag.Diagnostics
+	m.ToolsToExecute, d = types.SetValueFrom(ctx, types.StringType, tools)
+	diags.Append(d...)
+	m.ToolSyncInterval = types.Int64Value(int64(c.ToolSyncInterval / time.Minute))
+	if c.ToolSyncInterval < 0 {
+		m.ToolSyncInterval = types.Int64Value(-1)
+	}
+	m.IsPingAvailable = types.BoolValue(c.IsPingAvailable == nil || *c.IsPingAvailable)
+	m.Disabled = types.BoolValue(c.Disabled)
+	m.State = types.StringValue(got.State)
+	names := []string{}
+	for _, t := range got.Tools {
+		names = append(names, t.Name)
+	}
+	m.Tools, d = types.SetValueFrom(ctx, types.StringType, names)
+	diags.Append(d...)
+	if m.Timeouts.IsNull() || m.Timeouts.IsUnknown() {
+		m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})}
+	}
+	return m
+}
+
+func (r *mcpClientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan model
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, mustDuration(createTimeout))
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if !known(plan.ClientID) {
+		// Chosen before the POST: a create whose answer is lost is found
+		// again by its id, never made twice.
+		plan.ClientID = types.StringValue(uuid.NewString())
+	}
+	in := request(ctx, plan, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	disabled := in.Disabled
+	in.Disabled = false // Bifrost's create ignores it
+	err := r.client.CreateMCPClient(ctx, in)
+	if err != nil && ambiguous(err) {
+		if got, gerr := r.client.GetMCPClient(ctx, in.ClientID); gerr == nil && got.Config.Name == in.Name {
+			tflog.Info(ctx, "MCP client stored by this create although Bifrost's answer was an error; adopting it", map[string]any{"client_id": in.ClientID, "error": err.Error()})
+			err = nil
+		}
+	}
+	if err != nil {
+		r.createError(&resp.Diagnostics, in, err)
+		return
+	}
+	if disabled {
+		in.ClientID, in.Disabled = "", true
+		if err := r.client.UpdateMCPClient(ctx, plan.ClientID.ValueString(), in); err != nil {
+			resp.Diagnostics.AddError("Cannot disable the MCP client",
+				fmt.Sprintf("The MCP client %q was created (Bifrost's create ignores disabled), but the update that disables it failed: %s", in.Name, err))
+		}
+	}
+	got, err := r.client.GetMCPClient(ctx, plan.ClientID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the MCP client", err.Error())
+		// Keep it in the state all the same: it exists.
+		plan.ID = plan.ClientID
+		plan.State, plan.Tools = types.StringNull(), types.SetNull(types.StringType)
+		if !known(plan.ToolSyncInterval) {
+			plan.ToolSyncInterval = types.Int64Null()
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	state := flatten(ctx, got, plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func mustDuration(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// ambiguous reports whether a failed create may have been stored: no
+// answer, or a 5xx other than Bifrost's refusal to connect.
+func ambiguous(err error) bool {
+	var e *bifrost.APIError
+	if !errors.As(err, &e) {
+		return true
+	}
+	return e.StatusCode >= http.StatusInternalServerError
+}
+
+func (r *mcpClientResource) createError(diags *diag.Diagnostics, in bifrost.MCPClientRequest, err error) {
+	var e *bifrost.APIError
+	msg := ""
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
+	switch {
+	case containsAll(msg, "Failed to connect MCP client"):
+		diags.AddError("Bifrost cannot connect to the MCP server",
+			fmt.Sprintf("Bifrost (%s) connects to the MCP server when the client %q is created, and could not: the server must be running "+
+				"and reachable from the Bifrost host (a loopback URL is Bifrost's own host), at the URL of connection_string (for env.NAME, the "+
+				"value of NAME in Bifrost's environment), with the headers it needs.\n\nBifrost said: %s", r.client.Endpoint(), in.Name, err))
+	case containsAll(msg, "already exists"):
+		diags.AddAttributeError(path.Root("name"), "MCP client already exists",
+			fmt.Sprintf("Bifrost already has an MCP client named %q (or with client_id %q): choose another name, or adopt it with "+
+				"terraform import bifrost_mcp_client.<name> %q.\n\nBifrost said: %s", in.Name, in.ClientID, "name="+in.Name, err))
+	default:
+		diags.AddError("Cannot create the MCP client", err.Error())
+	}
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *mcpClientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	got, ok := kind.Read(ctx, r.client, resp, state.ID, state.Name)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, flatten(ctx, got, state, &resp.Diagnostics))...)
+}
+
+func (r *mcpClientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state model
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in := request(ctx, plan, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// connection_string cannot change (a change replaces): omitted, kept.
+	in.ClientID, in.ConnectionString = "", nil
+	id := state.ID.ValueString()
+	if err := r.client.UpdateMCPClient(ctx, id, in); err != nil {
+		resp.Diagnostics.AddError("Cannot update the MCP client", err.Error())
+		return
+	}
+	got, err := r.client.GetMCPClient(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the MCP client", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, flatten(ctx, got, plan, &resp.Diagnostics))...)
+}
+
+func (r *mcpClientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+}
+
+// ImportState accepts "<client_id>" or "name=<client name>". Secrets are
+// not imported in clear: Bifrost shows them redacted.
+func (r *mcpClientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	kind.ImportState(ctx, r.client, req, resp, "Expected \"<client_id>\" or \"name=<client name>\".")
+}
