@@ -66,6 +66,10 @@ type Options struct {
 	// Repeat is how many times each N is measured; the report keeps, for
 	// each phase, the shortest wall time of ours and of each floor.
 	Repeat int
+	// OursOnly measures the phases with our provider alone, without the
+	// floors (their columns stay 0): for comparing two builds of the
+	// provider against the same emulator, e.g. in alternating runs.
+	OursOnly bool
 	// Backend is where the workspaces keep their state: BackendHTTP (an
 	// in-process server) or BackendLocal (terraform.tfstate).
 	Backend string
@@ -110,7 +114,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 
 	rep = &Report{
 		Started: time.Now(), Target: "emulator", LatencyMS: float64(opts.Latency) / float64(time.Millisecond),
-		Backend: opts.Backend, Parallelism: opts.Parallelism, Repeat: max(opts.Repeat, 1), Providers: opts.Providers,
+		Backend: opts.Backend, Parallelism: opts.Parallelism, Repeat: max(opts.Repeat, 1), OursOnly: opts.OursOnly, Providers: opts.Providers,
 		Terraform: s.tfVersion, Go: runtime.Version(), CPUs: runtime.NumCPU(), LoadStart: load,
 	}
 	rep.Locks = "off"
@@ -258,28 +262,28 @@ func checkProviders(ctx context.Context, cfg bifrost.Config, want []string) erro
 	return nil
 }
 
-// measure runs the four phases at n with our provider, then with
-// terraform_data, then with the null provider, then with the framework
-// floor, then directly with the client, Repeat times over, and returns
-// their rows: for each phase and each of the five, the repetition with the
-// shortest wall time (the one least disturbed by anything else on the
-// machine), and the largest peak memories of all.
+// measure runs the four phases at n with our provider, then (unless
+// OursOnly) with terraform_data, then with the null provider, then with the
+// framework floor, then directly with the client, Repeat times over, and
+// returns their rows: for each phase and each of the five, the repetition
+// with the shortest wall time (the one least disturbed by anything else on
+// the machine), and the largest peak memories of all.
 func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, error) {
 	oursWS, err := s.workspace(ctx, ours, n, prefix+"-tf")
 	if err != nil {
 		return nil, err
 	}
-	dataWS, err := s.workspace(ctx, terraformFloor, n, prefix+"-data")
-	if err != nil {
-		return nil, err
-	}
-	nullWS, err := s.workspace(ctx, protocolFloor, n, prefix+"-null")
-	if err != nil {
-		return nil, err
-	}
-	frameworkWS, err := s.workspace(ctx, frameworkFloor, n, prefix+"-fw")
-	if err != nil {
-		return nil, err
+	var dataWS, nullWS, frameworkWS *workspace
+	if !s.opts.OursOnly {
+		if dataWS, err = s.workspace(ctx, terraformFloor, n, prefix+"-data"); err != nil {
+			return nil, err
+		}
+		if nullWS, err = s.workspace(ctx, protocolFloor, n, prefix+"-null"); err != nil {
+			return nil, err
+		}
+		if frameworkWS, err = s.workspace(ctx, frameworkFloor, n, prefix+"-fw"); err != nil {
+			return nil, err
+		}
 	}
 	floor := &serverFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}
 
@@ -291,6 +295,10 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		}
 		if err := s.measureOurs(ctx, oursWS, n, rep, rows); err != nil {
 			return nil, err
+		}
+		if s.opts.OursOnly {
+			best = keepAll(best, rows)
+			continue
 		}
 		if err := s.measureFloor(ctx, dataWS, n, "terraform floor", func(r *Row, wall, cpu time.Duration) {
 			r.TerraformFloorSeconds, r.TerraformFloorCPUSeconds = wall.Seconds(), cpu.Seconds()
@@ -308,18 +316,24 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		if err := s.measureServer(ctx, floor, n, rows); err != nil {
 			return nil, err
 		}
-		if best == nil {
-			best = rows
-			continue
-		}
-		for i := range best {
-			best[i] = keepBest(best[i], rows[i])
-		}
+		best = keepAll(best, rows)
 	}
 	for i := range best {
 		best[i] = best[i].Finish()
 	}
 	return best, nil
+}
+
+// keepAll merges the rows of a repetition into the best so far (nil before
+// the first).
+func keepAll(best, rows []Row) []Row {
+	if best == nil {
+		return rows
+	}
+	for i := range best {
+		best[i] = keepBest(best[i], rows[i])
+	}
+	return best
 }
 
 // keepBest merges the measurements of a repetition into the best so far.

@@ -240,7 +240,9 @@ type Report struct {
 	Parallelism int    `json:"parallelism"`
 	// Repeat is how many times each N was measured (the rows keep the
 	// shortest wall time of each phase).
-	Repeat    int      `json:"repeat"`
+	Repeat int `json:"repeat"`
+	// OursOnly says the floors were not measured (their columns are 0).
+	OursOnly  bool     `json:"ours_only,omitempty"`
 	Providers []string `json:"providers"`
 	Terraform string   `json:"terraform_version"`
 	Go        string   `json:"go_version"`

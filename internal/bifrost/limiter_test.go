@@ -36,22 +36,26 @@ func limitOf(l *writeLimiter) float64 {
 }
 
 // TestWriteLimiterShrinksUnderLocksAndGrowsBack: a round of writes refused
-// with lock answers halves the limit once (not once per answer), down to one
-// write in flight; successes then grow it back by writeIncreasePerRound per round, up to
-// its maximum and no further; neutral answers leave it alone.
+// with lock answers halves the limit once (not once per answer), down to
+// writeDecreaseFloor writes in flight; successes then grow it back by
+// writeIncreasePerRound per round, up to its maximum and no further;
+// neutral answers leave it alone.
 func TestWriteLimiterShrinksUnderLocksAndGrowsBack(t *testing.T) {
+	if writeDecreaseFloor != 2 {
+		t.Fatalf("the steps below assume a floor of 2, not %d", writeDecreaseFloor)
+	}
 	l := newWriteLimiter(10, 16)
 	if n := round(t, l, writeNeutral); n != 10 || limitOf(l) != 10 {
 		t.Fatalf("first round: %d in flight, limit %v; want 10 and 10", n, limitOf(l))
 	}
-	for _, want := range []float64{5, 2.5, 1.25, 1, 1} {
+	for _, want := range []float64{5, 2.5, 2, 2} {
 		round(t, l, writeOverloaded)
 		if got := limitOf(l); got != want {
 			t.Fatalf("after a round of lock answers the limit is %v, want %v", got, want)
 		}
 	}
-	if n := round(t, l, writeOverloaded); n != 1 {
-		t.Fatalf("%d writes in flight at the minimum, want 1", n)
+	if n := round(t, l, writeOverloaded); n != 2 {
+		t.Fatalf("%d writes in flight at the floor, want 2", n)
 	}
 
 	prev, rounds := limitOf(l), 0
@@ -66,12 +70,12 @@ func TestWriteLimiterShrinksUnderLocksAndGrowsBack(t *testing.T) {
 			t.Fatalf("the limit is %v after %d rounds of successes", prev, rounds)
 		}
 	}
-	// Additive increase: writeIncreasePerRound per round, so 1 -> 10 takes
-	// at least 9/writeIncreasePerRound rounds (a doubling per round would
-	// take 4), and not many more.
-	least := int(9 / writeIncreasePerRound)
+	// Additive increase: writeIncreasePerRound per round, so 2 -> 10 takes
+	// at least 8/writeIncreasePerRound rounds (a doubling per round would
+	// take 3), and not many more.
+	least := int(8 / writeIncreasePerRound)
 	if rounds < least || rounds > least*5/3 {
-		t.Errorf("the limit grew from 1 to 10 in %d rounds, want %d to %d", rounds, least, least*5/3)
+		t.Errorf("the limit grew from 2 to 10 in %d rounds, want %d to %d", rounds, least, least*5/3)
 	}
 	for range 100 {
 		round(t, l, writeSucceeded)
@@ -86,6 +90,26 @@ func TestWriteLimiterShrinksUnderLocksAndGrowsBack(t *testing.T) {
 	round(t, l, writeOverloaded)
 	if got := limitOf(l); got != 8 {
 		t.Errorf("a lock answer at the maximum left the limit at %v, want 8", got)
+	}
+}
+
+// TestWriteLimiterFloorWithinMaximum: a maximum below writeDecreaseFloor is
+// kept (one write at a time stays one write at a time), and a limit that
+// starts below the floor is not raised by an overload answer.
+func TestWriteLimiterFloorWithinMaximum(t *testing.T) {
+	l := newWriteLimiter(1, 1)
+	for range 3 {
+		if n := round(t, l, writeOverloaded); n != 1 {
+			t.Fatalf("%d writes in flight with a maximum of 1", n)
+		}
+	}
+	if got := limitOf(l); got != 1 {
+		t.Fatalf("the limit is %v with a maximum of 1", got)
+	}
+	l = newWriteLimiter(1, 64)
+	round(t, l, writeOverloaded)
+	if got := limitOf(l); got != 1 {
+		t.Fatalf("an overload answer moved a limit of 1 to %v", got)
 	}
 }
 

@@ -15,7 +15,7 @@
 //
 // Usage (from the repository):
 //
-//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-latency 2ms] [-locks on] [-parallelism 10] [-backend http] [-out bench/results]
+//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-latency 2ms] [-locks on] [-parallelism 10] [-backend http] [-ours-only] [-out bench/results]
 package main
 
 import (
@@ -69,11 +69,12 @@ func run() error {
 	flag.DurationVar(&opts.Latency, "latency", 2*time.Millisecond, "latency the emulator adds to every request (ignored with BIFROST_ENDPOINT)")
 	flag.StringVar(&locks, "locks", "on",
 		"the emulator's load-dependent \"database is locked\" answers: on ("+emulator.DefaultLoadLocks.String()+
-			"), off (for the floors alone), or name=value pairs among free, slope, max, seed changing those (ignored with BIFROST_ENDPOINT)")
+			"), off (for the floors alone), or name=value pairs among free, slope, max, seed, hold, busy changing those (e.g. hold=0s: writes cost the store nothing; ignored with BIFROST_ENDPOINT)")
 	flag.IntVar(&opts.Parallelism, "parallelism", 10, "terraform -parallelism, and the server floor's concurrency")
 	flag.IntVar(&opts.Repeat, "repeat", 1, "measure each N this many times and keep, for each phase, the shortest wall time of ours and of each floor")
 	flag.StringVar(&opts.Backend, "backend", bench.BackendHTTP,
 		"state backend of the workspaces: http (an in-process server, as a remote backend) or local (terraform.tfstate, O(N²) in Terraform)")
+	flag.BoolVar(&opts.OursOnly, "ours-only", false, "measure the phases with our provider alone, without the floors (to compare two builds in alternating runs)")
 	flag.StringVar(&out, "out", "bench/results", "folder of the JSON results file, relative to the repository")
 	flag.BoolVar(&opts.Keep, "keep", false, "keep the work folder (workspaces and Terraform logs)")
 	flag.Usage = func() {

@@ -38,7 +38,7 @@ func main() {
 	flag.Var(&providers, "provider", "provider created at start (repeatable)")
 	flag.StringVar(&loadLocks, "load-locks", "off",
 		"refuse writes with SQLite's 500 \"database is locked\" more often the more writes are in flight: "+
-			"off, on ("+emulator.DefaultLoadLocks.String()+"), or name=value pairs among free, slope, max, seed changing those")
+			"off, on ("+emulator.DefaultLoadLocks.String()+"), or name=value pairs among free, slope, max, seed, hold, busy changing those")
 	flag.Parse()
 
 	opts.Env = map[string]string{}
