@@ -59,19 +59,28 @@ type MCPClient struct {
 // what is omitted of the others (nil). connection_type, auth_type and
 // connection_string cannot change after the create.
 type MCPClientRequest struct {
-	ClientID            string               `json:"client_id,omitempty"`
-	Name                string               `json:"name"`
-	ConnectionType      string               `json:"connection_type,omitempty"`
-	ConnectionString    *SecretVar           `json:"connection_string,omitempty"`
-	AuthType            string               `json:"auth_type,omitempty"`
-	Headers             map[string]SecretVar `json:"headers,omitempty"`
-	ToolsToExecute      []string             `json:"tools_to_execute"`
-	AllowedExtraHeaders []string             `json:"allowed_extra_headers,omitempty"`
-	IsPingAvailable     *bool                `json:"is_ping_available,omitempty"`
+	ClientID         string               `json:"client_id,omitempty"`
+	Name             string               `json:"name"`
+	ConnectionType   string               `json:"connection_type,omitempty"`
+	ConnectionString *SecretVar           `json:"connection_string,omitempty"`
+	AuthType         string               `json:"auth_type,omitempty"`
+	Headers          map[string]SecretVar `json:"headers,omitempty"`
+	ToolsToExecute   []string             `json:"tools_to_execute"`
+	// ToolsToAutoExecute are the tools Bifrost runs without asking, among
+	// ToolsToExecute (every one when that is ["*"]); nil (sent as null) keeps
+	// the stored list on an update, [] clears it.
+	ToolsToAutoExecute  []string `json:"tools_to_auto_execute"`
+	AllowedExtraHeaders []string `json:"allowed_extra_headers,omitempty"`
+	IsPingAvailable     *bool    `json:"is_ping_available,omitempty"`
 	// ToolSyncInterval is in minutes (0: the server's default, 10 min;
 	// negative: no sync); the list answers it in nanoseconds.
 	ToolSyncInterval int64 `json:"tool_sync_interval"`
-	Disabled         bool  `json:"disabled"`
+	// ToolPricing is the price of one call of each tool (by tool name); an
+	// update replaces it (omitted: none).
+	ToolPricing           map[string]float64 `json:"tool_pricing,omitempty"`
+	IsCodeModeClient      bool               `json:"is_code_mode_client"`
+	AllowOnAllVirtualKeys bool               `json:"allow_on_all_virtual_keys"`
+	Disabled              bool               `json:"disabled"`
 }
 
 // secrets are the request's literal secrets, kept out of logs and errors.

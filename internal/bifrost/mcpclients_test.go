@@ -32,7 +32,8 @@ func TestMCPClients(t *testing.T) {
 	}
 	url := bifrost.Literal(srv.URL)
 	in := bifrost.MCPClientRequest{ClientID: "c1", Name: "tools", ConnectionType: "http", ConnectionString: &url,
-		ToolsToExecute: []string{"echo"}, ToolSyncInterval: 3}
+		ToolsToExecute: []string{"echo"}, ToolSyncInterval: 3, ToolsToAutoExecute: []string{"echo"},
+		ToolPricing: map[string]float64{"echo": 0.001}, IsCodeModeClient: true, AllowOnAllVirtualKeys: true}
 	if err := c.CreateMCPClient(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -44,12 +45,27 @@ func TestMCPClients(t *testing.T) {
 		got.Config.ConnectionString == nil || got.Config.ConnectionString.Value != bifrost.Mask(srv.URL) {
 		t.Errorf("got %+v", got)
 	}
+	if cfg := got.Config; strings.Join(cfg.ToolsToAutoExecute, ",") != "echo" || cfg.ToolPricing["echo"] != 0.001 ||
+		!cfg.IsCodeModeClient || !cfg.AllowOnAllVirtualKeys {
+		t.Errorf("new fields not stored: %+v", cfg)
+	}
+	// An update keeps tools_to_auto_execute when nil (null) and replaces
+	// tool_pricing, is_code_mode_client and allow_on_all_virtual_keys.
 	in.ClientID, in.ConnectionString, in.Disabled = "", nil, true
+	in.ToolsToAutoExecute, in.ToolPricing, in.IsCodeModeClient, in.AllowOnAllVirtualKeys = nil, nil, false, false
 	if err := c.UpdateMCPClient(ctx, "c1", in); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = c.GetMCPClient(ctx, "c1"); !got.Config.Disabled {
-		t.Errorf("not disabled: %+v", got.Config)
+	if got, _ = c.GetMCPClient(ctx, "c1"); !got.Config.Disabled || strings.Join(got.Config.ToolsToAutoExecute, ",") != "echo" ||
+		len(got.Config.ToolPricing) != 0 || got.Config.IsCodeModeClient || got.Config.AllowOnAllVirtualKeys {
+		t.Errorf("after update: %+v", got.Config)
+	}
+	in.ToolsToAutoExecute = []string{}
+	if err := c.UpdateMCPClient(ctx, "c1", in); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = c.GetMCPClient(ctx, "c1"); len(got.Config.ToolsToAutoExecute) != 0 {
+		t.Errorf("auto-execute not cleared: %+v", got.Config)
 	}
 	if err := c.UpdateMCPClient(ctx, "nope", in); !bifrost.IsNotFound(err) {
 		t.Errorf("update unknown: %v", err)

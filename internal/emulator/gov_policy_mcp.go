@@ -241,6 +241,9 @@ func (s *Server) renderMCPRow(mc *mcpClient, row bool) object {
 		kv{"tools_to_execute", nonNil(mc.tools)}, kv{"tools_to_auto_execute", nonNil(mc.autoExecute)},
 		kv{"allowed_extra_headers", nonNil(mc.extraHeaders)}, kv{"is_ping_available", mc.ping},
 		kv{"tool_sync_interval", int64(mc.syncInterval)})
+	// guess: tool_pricing is left out when there is none (omitempty), and
+	// prices are stored unchecked (a negative one too); is_code_mode_client
+	// and allow_on_all_virtual_keys are always shown.
 	if len(mc.toolPricing) > 0 {
 		o = append(o, kv{"tool_pricing", mc.toolPricing})
 	}

@@ -146,3 +146,71 @@ func TestMCPConnectDelay(t *testing.T) {
 		t.Errorf("%d after %s", status, time.Since(start))
 	}
 }
+
+// TestMCPClientToolOptions covers tools_to_auto_execute (kept when omitted
+// from an update, among tools_to_execute, cleared with no tool to execute),
+// and tool_pricing, is_code_mode_client and allow_on_all_virtual_keys
+// (stored on create, replaced by an update: omitted, zero).
+func TestMCPClientToolOptions(t *testing.T) {
+	type row struct {
+		ToolsToAutoExecute    []string           `json:"tools_to_auto_execute"`
+		ToolPricing           map[string]float64 `json:"tool_pricing"`
+		IsCodeModeClient      bool               `json:"is_code_mode_client"`
+		AllowOnAllVirtualKeys bool               `json:"allow_on_all_virtual_keys"`
+	}
+	for _, version := range []string{"v1.5.1", "v2.2.6"} {
+		t.Run(version, func(t *testing.T) {
+			mcpSrv := mcptest.Start(t)
+			_, call := versioned(t, version, Options{})
+			get := func() row {
+				t.Helper()
+				status, body := call("GET", "/api/mcp/clients", "")
+				var out struct {
+					Clients []struct {
+						Config row `json:"config"`
+					} `json:"clients"`
+				}
+				if err := json.Unmarshal([]byte(body), &out); status != 200 || err != nil || len(out.Clients) != 1 {
+					t.Fatalf("list: %d %s %v", status, body, err)
+				}
+				return out.Clients[0].Config
+			}
+			base := `"name":"tools","connection_type":"http","connection_string":"` + mcpSrv.URL + `"`
+			for _, tc := range []struct{ body, want string }{
+				{`"tools_to_execute":["echo"],"tools_to_auto_execute":["add"]`, "tool 'add' in tools_to_auto_execute is not in tools_to_execute"},
+				{`"tools_to_execute":["echo"],"tools_to_auto_execute":["*"]`, "tool '*' in tools_to_auto_execute requires '*' in tools_to_execute"},
+				{`"tools_to_execute":["*"],"tools_to_auto_execute":["echo","ECHO"]`, "duplicate value 'ECHO'"},
+			} {
+				if status, body := call("POST", "/api/mcp/client", `{`+base+`,`+tc.body+`}`); status != 400 || !strings.Contains(body, tc.want) {
+					t.Errorf("%s: %d %s", tc.body, status, body)
+				}
+			}
+			status, body := call("POST", "/api/mcp/client", `{"client_id":"c1",`+base+`,"tools_to_execute":["echo","add"],`+
+				`"tools_to_auto_execute":["ECHO"],"tool_pricing":{"echo":0.001,"add":0.25},"is_code_mode_client":true,"allow_on_all_virtual_keys":true}`)
+			if status != 200 {
+				t.Fatalf("create: %d %s", status, body)
+			}
+			if c := get(); strings.Join(c.ToolsToAutoExecute, ",") != "ECHO" || c.ToolPricing["echo"] != 0.001 || c.ToolPricing["add"] != 0.25 ||
+				!c.IsCodeModeClient || !c.AllowOnAllVirtualKeys {
+				t.Errorf("created: %+v", c)
+			}
+			// Omitted: auto-execute kept; prices, code mode and all VKs cleared.
+			if status, body = call("PUT", "/api/mcp/client/c1", `{"name":"tools"}`); status != 200 {
+				t.Fatalf("update: %d %s", status, body)
+			}
+			if c := get(); strings.Join(c.ToolsToAutoExecute, ",") != "ECHO" || len(c.ToolPricing) != 0 || c.IsCodeModeClient || c.AllowOnAllVirtualKeys {
+				t.Errorf("after an update omitting them: %+v", c)
+			}
+			if status, body = call("PUT", "/api/mcp/client/c1", `{"name":"tools","tools_to_execute":["echo"],"tools_to_auto_execute":["add"]}`); status != 400 ||
+				!strings.Contains(body, "tool 'add' in tools_to_auto_execute is not in tools_to_execute") {
+				t.Errorf("update outside tools_to_execute: %d %s", status, body)
+			}
+			if status, body = call("PUT", "/api/mcp/client/c1", `{"name":"tools","tools_to_execute":[],"tools_to_auto_execute":["echo"]}`); status != 200 {
+				t.Fatalf("update: %d %s", status, body)
+			}
+			if c := get(); len(c.ToolsToAutoExecute) != 0 {
+				t.Errorf("auto-execute kept with nothing to execute: %+v", c)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -170,6 +171,11 @@ func RefuseMaskedWrite(diags *diag.Diagnostics, prior, plan tftypes.Value, what 
 	if prior.IsNull() || plan.IsNull() || plan.Equal(prior) {
 		return
 	}
+	type masked struct {
+		path  *tftypes.AttributePath
+		value string
+	}
+	var found []masked
 	_ = tftypes.Walk(plan, func(p *tftypes.AttributePath, v tftypes.Value) (bool, error) {
 		if !v.IsKnown() || v.IsNull() {
 			return true, nil
@@ -181,19 +187,25 @@ func RefuseMaskedWrite(diags *diag.Diagnostics, prior, plan tftypes.Value, what 
 		}
 		var s string
 		if v.As(&s) == nil && bifrost.LooksRedacted(s) {
-			name := Path(p).String()
-			fix := "set " + name
-			if wo, ok := at(plan, woPathOf(p)); ok && wo.Type().Is(tftypes.String) {
-				fix += ", or " + name + WriteOnlySuffix + " with " + name + VersionSuffix + ","
-			}
-			diags.AddAttributeError(Path(p), "Secret known only by its mask",
-				fmt.Sprintf("This plan changes %s, and Bifrost replaces the whole object on update, so the write must send %s, "+
-					"which Terraform knows only as the mask Bifrost shows (%s, after an import or from a generated configuration). "+
-					"Sending a mask back could store it as the secret itself: %s to the real value or to an env.NAME reference, "+
-					"or leave %s unchanged.", what, name, maskShape(s), fix, what))
+			found = append(found, masked{p, s})
 		}
 		return true, nil
 	})
+	// Walk visits an object's attributes in map order: sort, so that the
+	// diagnostics come in one order.
+	slices.SortFunc(found, func(a, b masked) int { return strings.Compare(Path(a.path).String(), Path(b.path).String()) })
+	for _, m := range found {
+		name := Path(m.path).String()
+		fix := "set " + name
+		if wo, ok := at(plan, woPathOf(m.path)); ok && wo.Type().Is(tftypes.String) {
+			fix += ", or " + name + WriteOnlySuffix + " with " + name + VersionSuffix + ","
+		}
+		diags.AddAttributeError(Path(m.path), "Secret known only by its mask",
+			fmt.Sprintf("This plan changes %s, and Bifrost replaces the whole object on update, so the write must send %s, "+
+				"which Terraform knows only as the mask Bifrost shows (%s, after an import or from a generated configuration). "+
+				"Sending a mask back could store it as the secret itself: %s to the real value or to an env.NAME reference, "+
+				"or leave %s unchanged.", what, name, maskShape(m.value), fix, what))
+	}
 }
 
 // maskShape describes a mask without repeating it.

@@ -25,7 +25,21 @@ resource "bifrost_mcp_client" "internal_docs" {
   headers = {
     "X-Api-Key" = "env.DOCS_MCP_KEY"
   }
-  tools_to_execute = ["search_docs", "get_page"]
+  tools_to_execute      = ["search_docs", "get_page"]
+  tools_to_auto_execute = ["search_docs"] # run without asking; must be among tools_to_execute
+  tool_pricing = {                        # price per call, by tool name
+    search_docs = 0.001
+    get_page    = 0.0005
+  }
+}
+
+# A client every virtual key may use without a grant, in code mode.
+resource "bifrost_mcp_client" "calculator" {
+  name                      = "calculator"
+  connection_string         = "https://calc.example.com/mcp"
+  tools_to_execute          = ["*"]
+  is_code_mode_client       = true
+  allow_on_all_virtual_keys = true
 }
 
 # Virtual keys are granted tools of a client by its name.

@@ -35,17 +35,21 @@ type vkModel struct {
 }
 
 type clientModel struct {
-	ClientID         types.String `tfsdk:"client_id"`
-	Name             types.String `tfsdk:"name"`
-	ConnectionType   types.String `tfsdk:"connection_type"`
-	AuthType         types.String `tfsdk:"auth_type"`
-	ToolsToExecute   []string     `tfsdk:"tools_to_execute"`
-	ToolSyncInterval types.Int64  `tfsdk:"tool_sync_interval"`
-	IsPingAvailable  types.Bool   `tfsdk:"is_ping_available"`
-	Disabled         types.Bool   `tfsdk:"disabled"`
-	State            types.String `tfsdk:"state"`
-	Tools            []toolModel  `tfsdk:"tools"`
-	VKConfigs        []vkModel    `tfsdk:"vk_configs"`
+	ClientID         types.String       `tfsdk:"client_id"`
+	Name             types.String       `tfsdk:"name"`
+	ConnectionType   types.String       `tfsdk:"connection_type"`
+	AuthType         types.String       `tfsdk:"auth_type"`
+	ToolsToExecute   []string           `tfsdk:"tools_to_execute"`
+	ToolsToAutoExec  []string           `tfsdk:"tools_to_auto_execute"`
+	ToolPricing      map[string]float64 `tfsdk:"tool_pricing"`
+	IsCodeMode       types.Bool         `tfsdk:"is_code_mode_client"`
+	AllVirtualKeys   types.Bool         `tfsdk:"allow_on_all_virtual_keys"`
+	ToolSyncInterval types.Int64        `tfsdk:"tool_sync_interval"`
+	IsPingAvailable  types.Bool         `tfsdk:"is_ping_available"`
+	Disabled         types.Bool         `tfsdk:"disabled"`
+	State            types.String       `tfsdk:"state"`
+	Tools            []toolModel        `tfsdk:"tools"`
+	VKConfigs        []vkModel          `tfsdk:"vk_configs"`
 }
 
 type clientsModel struct {
@@ -74,11 +78,18 @@ func (d *clientsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"clients": schema.ListNestedAttribute{
 				Computed: true, MarkdownDescription: "The MCP clients.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"client_id":          str("The client's id."),
-					"name":               str("The client's name."),
-					"connection_type":    str("`http`, `sse` or `stdio`."),
-					"auth_type":          str("`none`, `headers`, `oauth` or `per_user_oauth`."),
-					"tools_to_execute":   schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "The tools Bifrost may run (`[\"*\"]`: all)."},
+					"client_id":        str("The client's id."),
+					"name":             str("The client's name."),
+					"connection_type":  str("`http`, `sse` or `stdio`."),
+					"auth_type":        str("`none`, `headers`, `oauth` or `per_user_oauth`."),
+					"tools_to_execute": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "The tools Bifrost may run (`[\"*\"]`: all)."},
+					"tools_to_auto_execute": schema.ListAttribute{ElementType: types.StringType, Computed: true,
+						MarkdownDescription: "The tools Bifrost runs without asking first (`[\"*\"]`: all)."},
+					"tool_pricing": schema.MapAttribute{ElementType: types.Float64Type, Computed: true,
+						MarkdownDescription: "The price of one call of each tool, by tool name (empty: none)."},
+					"is_code_mode_client": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the client is in code mode."},
+					"allow_on_all_virtual_keys": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Whether every virtual key may use the client's tools without a grant."},
 					"tool_sync_interval": schema.Int64Attribute{Computed: true, MarkdownDescription: "Minutes between refreshes of the tool list (-1: none)."},
 					"is_ping_available":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the server answers ping."},
 					"disabled":           schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the client is disabled."},
@@ -120,10 +131,15 @@ func (d *clientsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		cm := clientModel{
 			ClientID: types.StringValue(cfg.ClientID), Name: types.StringValue(cfg.Name),
 			ConnectionType: types.StringValue(cfg.ConnectionType), AuthType: types.StringValue(cfg.AuthType),
-			ToolsToExecute: nonNil(cfg.ToolsToExecute), ToolSyncInterval: types.Int64Value(int64(cfg.ToolSyncInterval / time.Minute)),
-			IsPingAvailable: types.BoolValue(cfg.IsPingAvailable == nil || *cfg.IsPingAvailable),
-			Disabled:        types.BoolValue(cfg.Disabled), State: types.StringValue(c.State),
+			ToolsToExecute: nonNil(cfg.ToolsToExecute), ToolsToAutoExec: nonNil(cfg.ToolsToAutoExecute), ToolPricing: map[string]float64{},
+			IsCodeMode: types.BoolValue(cfg.IsCodeModeClient), AllVirtualKeys: types.BoolValue(cfg.AllowOnAllVirtualKeys),
+			ToolSyncInterval: types.Int64Value(int64(cfg.ToolSyncInterval / time.Minute)),
+			IsPingAvailable:  types.BoolValue(cfg.IsPingAvailable == nil || *cfg.IsPingAvailable),
+			Disabled:         types.BoolValue(cfg.Disabled), State: types.StringValue(c.State),
 			Tools: []toolModel{}, VKConfigs: []vkModel{},
+		}
+		for k, v := range cfg.ToolPricing {
+			cm.ToolPricing[k] = v
 		}
 		if cfg.ToolSyncInterval < 0 {
 			cm.ToolSyncInterval = types.Int64Value(-1)

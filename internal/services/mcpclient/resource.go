@@ -51,6 +51,10 @@ type model struct {
 	HeadersWO                 types.Map      `tfsdk:"headers_wo"`
 	HeadersWOVersion          types.Int64    `tfsdk:"headers_wo_version"`
 	ToolsToExecute            types.Set      `tfsdk:"tools_to_execute"`
+	ToolsToAutoExecute        types.Set      `tfsdk:"tools_to_auto_execute"`
+	ToolPricing               types.Map      `tfsdk:"tool_pricing"`
+	IsCodeModeClient          types.Bool     `tfsdk:"is_code_mode_client"`
+	AllowOnAllVirtualKeys     types.Bool     `tfsdk:"allow_on_all_virtual_keys"`
 	ToolSyncInterval          types.Int64    `tfsdk:"tool_sync_interval"`
 	IsPingAvailable           types.Bool     `tfsdk:"is_ping_available"`
 	Disabled                  types.Bool     `tfsdk:"disabled"`
@@ -74,11 +78,16 @@ func (r *mcpClientResource) Configure(_ context.Context, req resource.ConfigureR
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig checks that headers go with auth_type "headers".
+// ValidateConfig checks that headers go with auth_type "headers", and that
+// the tools to auto-execute are among the tools to execute.
 func (r *mcpClientResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.AuthType.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateAutoExecute(m, &resp.Diagnostics)
+	if m.AuthType.IsUnknown() {
 		return
 	}
 	auth := m.AuthType.ValueString()
@@ -100,15 +109,69 @@ func (r *mcpClientResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 }
 
+// knownNames are the names of a set of strings, ok false while any is
+// unknown (a null set has none).
+func knownNames(s types.Set) ([]string, bool) {
+	if s.IsUnknown() {
+		return nil, false
+	}
+	var out []string
+	for _, e := range s.Elements() {
+		v, ok := e.(types.String)
+		if !ok || v.IsUnknown() {
+			return nil, false
+		}
+		out = append(out, v.ValueString())
+	}
+	return out, true
+}
+
+// validateAutoExecute applies Bifrost's rule: every tool of
+// tools_to_auto_execute is in tools_to_execute (case-insensitively), unless
+// that is ["*"]; "*" needs "*" there. (Bifrost also clears the tools to
+// auto-execute when there is no tool to execute: refused here as well.)
+func validateAutoExecute(m model, diags *diag.Diagnostics) {
+	auto, ok := knownNames(m.ToolsToAutoExecute)
+	if !ok || len(auto) == 0 {
+		return
+	}
+	exec, ok := knownNames(m.ToolsToExecute)
+	if !ok || (len(exec) == 1 && exec[0] == "*") {
+		return
+	}
+	slices.Sort(auto)
+	for _, tool := range auto {
+		switch {
+		case tool == "*":
+			diags.AddAttributeError(path.Root("tools_to_auto_execute"), "Invalid tools_to_auto_execute",
+				`"*" (auto-execute every tool) needs tools_to_execute = ["*"]: Bifrost refuses it otherwise. List the tools to auto-execute instead.`)
+			return
+		case !slices.ContainsFunc(exec, func(e string) bool { return strings.EqualFold(e, tool) }):
+			diags.AddAttributeError(path.Root("tools_to_auto_execute"), "Invalid tools_to_auto_execute",
+				fmt.Sprintf("The tool %q is not in tools_to_execute: Bifrost auto-executes only tools it may execute. Add it to "+
+					"tools_to_execute, or remove it from tools_to_auto_execute.", tool))
+			return
+		}
+	}
+}
+
 // request is the create/update body of m (write-only values from config).
 func request(ctx context.Context, m model, config tfsdk.Config, diags *diag.Diagnostics) bifrost.MCPClientRequest {
 	in := bifrost.MCPClientRequest{
 		ClientID: m.ClientID.ValueString(), Name: m.Name.ValueString(),
 		ConnectionType: m.ConnectionType.ValueString(), AuthType: m.AuthType.ValueString(),
-		ToolsToExecute: []string{}, Disabled: m.Disabled.ValueBool(),
+		ToolsToExecute: []string{}, ToolsToAutoExecute: []string{}, Disabled: m.Disabled.ValueBool(),
+		IsCodeModeClient: m.IsCodeModeClient.ValueBool(), AllowOnAllVirtualKeys: m.AllowOnAllVirtualKeys.ValueBool(),
 	}
 	diags.Append(m.ToolsToExecute.ElementsAs(ctx, &in.ToolsToExecute, false)...)
 	slices.Sort(in.ToolsToExecute)
+	if known(m.ToolsToAutoExecute) {
+		diags.Append(m.ToolsToAutoExecute.ElementsAs(ctx, &in.ToolsToAutoExecute, false)...)
+		slices.Sort(in.ToolsToAutoExecute)
+	}
+	if known(m.ToolPricing) {
+		diags.Append(m.ToolPricing.ElementsAs(ctx, &in.ToolPricing, false)...)
+	}
 	if known(m.ToolSyncInterval) {
 		in.ToolSyncInterval = m.ToolSyncInterval.ValueInt64()
 	}
@@ -191,6 +254,22 @@ func flatten(ctx context.Context, got *bifrost.MCPClient, prior model, diags *di
 	var d diag.Diagnostics
 	m.ToolsToExecute, d = types.SetValueFrom(ctx, types.StringType, tools)
 	diags.Append(d...)
+	auto := c.ToolsToAutoExecute
+	if auto == nil {
+		auto = []string{}
+	}
+	m.ToolsToAutoExecute, d = types.SetValueFrom(ctx, types.StringType, auto)
+	diags.Append(d...)
+	// Bifrost shows no tool_pricing when there is none: an empty map in the
+	// configuration stays empty.
+	switch {
+	case len(c.ToolPricing) > 0:
+		m.ToolPricing, d = types.MapValueFrom(ctx, types.Float64Type, c.ToolPricing)
+		diags.Append(d...)
+	case !known(prior.ToolPricing) || len(prior.ToolPricing.Elements()) > 0:
+		m.ToolPricing = types.MapNull(types.Float64Type)
+	}
+	m.IsCodeModeClient, m.AllowOnAllVirtualKeys = types.BoolValue(c.IsCodeModeClient), types.BoolValue(c.AllowOnAllVirtualKeys)
 	m.ToolSyncInterval = types.Int64Value(int64(c.ToolSyncInterval / time.Minute))
 	if c.ToolSyncInterval < 0 {
 		m.ToolSyncInterval = types.Int64Value(-1)

@@ -89,8 +89,10 @@ func checkDestroyed(t *testing.T, tg *acctest.Target) resource.TestCheckFunc {
 }
 
 // TestAccMCPClient_lifecycle creates a client of the test MCP server (with
-// headers, disabled: applied by a follow-up update), updates it in place,
-// shows out-of-band drift, recreates it after an out-of-band delete,
+// headers, tools to auto-execute, tool prices, code mode, all virtual keys,
+// disabled: applied by a follow-up update), updates it in place, shows
+// out-of-band drift (of the tool lists, prices, code mode, all virtual keys
+// and interval), recreates it after an out-of-band delete,
 // imports it by client_id and by name, reads the data source, and destroys it.
 func TestAccMCPClient_lifecycle(t *testing.T) {
 	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
@@ -101,12 +103,21 @@ func TestAccMCPClient_lifecycle(t *testing.T) {
   headers          = { "X-Api-Key" = "mcp-secret-0123456789abcdef" }
   tools_to_execute = ["echo", "add"]
   disabled         = true
+
+  tools_to_auto_execute     = ["echo"]
+  tool_pricing              = { echo = 0.001, add = 0.25 }
+  is_code_mode_client       = true
+  allow_on_all_virtual_keys = true
 `)
 		v2 := clientConfig(name, srv.URL, `
   auth_type          = "headers"
   headers            = { "X-Api-Key" = "mcp-secret-0123456789abcdef" }
   tools_to_execute   = ["*"]
   tool_sync_interval = 5
+
+  tools_to_auto_execute     = ["add"]
+  tool_pricing              = { echo = 0.5 }
+  allow_on_all_virtual_keys = true
 `)
 		ds := `
 data "bifrost_mcp_clients" "all" {
@@ -129,11 +140,23 @@ data "bifrost_mcp_clients" "all" {
 						resource.TestCheckResourceAttr(addr, "tools.#", "3"),
 						resource.TestCheckTypeSetElemAttr(addr, "tools.*", "now"),
 						resource.TestCheckResourceAttr(addr, "disabled", "true"),
+						resource.TestCheckResourceAttr(addr, "tools_to_auto_execute.#", "1"),
+						resource.TestCheckTypeSetElemAttr(addr, "tools_to_auto_execute.*", "echo"),
+						resource.TestCheckResourceAttr(addr, "tool_pricing.%", "2"),
+						resource.TestCheckResourceAttr(addr, "tool_pricing.echo", "0.001"),
+						resource.TestCheckResourceAttr(addr, "tool_pricing.add", "0.25"),
+						resource.TestCheckResourceAttr(addr, "is_code_mode_client", "true"),
+						resource.TestCheckResourceAttr(addr, "allow_on_all_virtual_keys", "true"),
 						func(s *terraform.State) error {
 							c := stored(t, tg, s)
 							clientID = c.Config.ClientID
 							tools := slices.Sorted(slices.Values(c.Config.ToolsToExecute))
 							if !c.Config.Disabled || strings.Join(tools, ",") != "add,echo" || c.Config.AuthType != "headers" {
+								return fmt.Errorf("stored client differs: %+v", c.Config)
+							}
+							if strings.Join(c.Config.ToolsToAutoExecute, ",") != "echo" || len(c.Config.ToolPricing) != 2 ||
+								c.Config.ToolPricing["echo"] != 0.001 || c.Config.ToolPricing["add"] != 0.25 ||
+								!c.Config.IsCodeModeClient || !c.Config.AllowOnAllVirtualKeys {
 								return fmt.Errorf("stored client differs: %+v", c.Config)
 							}
 							if !srv.SawHeader("X-Api-Key", "mcp-secret-0123456789abcdef") {
@@ -146,29 +169,36 @@ data "bifrost_mcp_clients" "all" {
 				{
 					Config: config(tg, v2),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, []string{"state", "tools"}, "tools_to_execute", "tool_sync_interval", "disabled")},
+						PreApply: []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, []string{"state", "tools"}, "tools_to_execute",
+							"tool_sync_interval", "disabled", "tools_to_auto_execute", "tool_pricing.echo", "tool_pricing.add", "is_code_mode_client")},
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 					Check: func(s *terraform.State) error {
 						c := stored(t, tg, s)
 						if c.Config.ClientID != clientID || c.Config.Disabled || c.Config.ToolSyncInterval != 5*time.Minute ||
-							strings.Join(c.Config.ToolsToExecute, ",") != "*" {
+							strings.Join(c.Config.ToolsToExecute, ",") != "*" || strings.Join(c.Config.ToolsToAutoExecute, ",") != "add" ||
+							len(c.Config.ToolPricing) != 1 || c.Config.ToolPricing["echo"] != 0.5 || c.Config.IsCodeModeClient ||
+							!c.Config.AllowOnAllVirtualKeys {
 							return fmt.Errorf("update not applied: %+v", c.Config)
 						}
 						return nil
 					},
 				},
-				// Drift: tools and interval changed out of band.
+				// Drift: tools, auto-execute, prices, code mode, all virtual
+				// keys (cleared: an update replaces it) and interval changed
+				// out of band.
 				{
 					PreConfig: func() {
-						in := bifrost.MCPClientRequest{Name: name, ToolsToExecute: []string{"now"}, ToolSyncInterval: 7}
+						in := bifrost.MCPClientRequest{Name: name, ToolsToExecute: []string{"now"}, ToolSyncInterval: 7,
+							ToolsToAutoExecute: []string{"now"}, ToolPricing: map[string]float64{"now": 2}, IsCodeModeClient: true}
 						if err := tg.Client.UpdateMCPClient(acctest.Ctx(t), clientID, in); err != nil {
 							t.Fatal(err)
 						}
 					},
 					Config: config(tg, v2),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, []string{"state", "tools"}, "tools_to_execute", "tool_sync_interval")},
+						PreApply: []plancheck.PlanCheck{acctest.ExpectChangedLeaves(addr, []string{"state", "tools"}, "tools_to_execute", "tool_sync_interval",
+							"tools_to_auto_execute", "tool_pricing.echo", "tool_pricing.now", "is_code_mode_client", "allow_on_all_virtual_keys")},
 						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					},
 				},
@@ -191,6 +221,10 @@ data "bifrost_mcp_clients" "all" {
 						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.state", "connected"),
 						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.tools.#", "3"),
 						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.tool_sync_interval", "5"),
+						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.tools_to_auto_execute.0", "add"),
+						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.tool_pricing.echo", "0.5"),
+						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.is_code_mode_client", "false"),
+						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.allow_on_all_virtual_keys", "true"),
 						resource.TestCheckResourceAttrPair("data.bifrost_mcp_clients.all", "clients.0.client_id", addr, "client_id"),
 					),
 				},
@@ -277,6 +311,16 @@ func TestAccMCPClient_badInputs(t *testing.T) {
 		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  connection_type = \"stdio\"", `(?s)stdio MCP clients are not supported.*connection_type`},
 		{`name = "tools"` + "\n  connection_string = \"ftp://x\"", `(?s)Invalid MCP server URL.*connection_string`},
 		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tools_to_execute = [\"*\", \"echo\"]", `(?s)Invalid tools_to_execute.*tools_to_execute = \[.*cannot be listed with tool names`},
+		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tools_to_execute = [\"echo\"]\n  tools_to_auto_execute = [\"add\"]",
+			`(?s)Invalid tools_to_auto_execute.*tools_to_auto_execute = \[.*"add" is not in tools_to_execute`},
+		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tools_to_execute = [\"echo\"]\n  tools_to_auto_execute = [\"*\"]",
+			`(?s)Invalid tools_to_auto_execute.*needs tools_to_execute = \["\*"\]`},
+		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tools_to_auto_execute = [\"echo\"]",
+			`(?s)Invalid tools_to_auto_execute.*"echo" is not in tools_to_execute`},
+		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tools_to_execute = [\"echo\", \"Echo\"]",
+			`(?s)Invalid tools_to_execute.*differ only in case`},
+		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tool_pricing = { echo = -0.5 }",
+			`(?s)Invalid Attribute Value.*tool_pricing.*at least 0`},
 		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  headers = { A = \"b\" }", `(?s)Headers need auth_type "headers".*headers`},
 		{`name = "tools"` + "\n  connection_string = \"http://127.0.0.1:1/mcp\"\n  tool_sync_interval = -5", `(?s)Invalid Attribute Value.*tool_sync_interval`},
 		{`name = "tools"`, `(?s)Invalid Attribute Combination.*connection_string`},

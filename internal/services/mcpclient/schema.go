@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -105,6 +106,33 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
 				MarkdownDescription: "The tools Bifrost may run: `[\"*\"]` for all, names otherwise; none when empty (the default).",
 				Validators:          []validator.Set{whitelistValidator{}},
+			},
+			"tools_to_auto_execute": schema.SetAttribute{
+				ElementType: types.StringType, Optional: true, Computed: true,
+				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+				MarkdownDescription: "The tools Bifrost runs without asking first: `[\"*\"]` for all, names otherwise; none when empty " +
+					"(the default). Each must be among `tools_to_execute` (any when that is `[\"*\"]`; `\"*\"` only when it is): Bifrost " +
+					"refuses the others.",
+				Validators: []validator.Set{whitelistValidator{}},
+			},
+			"tool_pricing": schema.MapAttribute{
+				ElementType: types.Float64Type, Optional: true,
+				MarkdownDescription: "The price of one call of each tool, by tool name (for Bifrost's cost tracking and budgets); " +
+					"no price when not set. Prices cannot be negative.",
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1)),
+					mapvalidator.ValueFloat64sAre(float64validator.AtLeast(0)),
+				},
+			},
+			"is_code_mode_client": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Code mode: Bifrost offers the client's tools to models through code execution " +
+					"(see `mcp_code_mode_binding_level` of the client settings) rather than as separate tools. Default `false`.",
+			},
+			"allow_on_all_virtual_keys": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Let every virtual key use the client's tools, without a grant in `bifrost_virtual_key.mcp_configs`. " +
+					"Default `false`: only the virtual keys granted tools may use them.",
 			},
 			"tool_sync_interval": schema.Int64Attribute{
 				Optional: true, Computed: true,
@@ -246,7 +274,8 @@ func (urlValidator) ValidateString(_ context.Context, req validator.StringReques
 	}
 }
 
-// whitelistValidator refuses "*" among names, and empty names.
+// whitelistValidator refuses "*" among names, empty names, and names that
+// differ only in case (Bifrost compares them case-insensitively).
 type whitelistValidator struct{}
 
 func (whitelistValidator) Description(context.Context) string {
@@ -259,20 +288,28 @@ func (whitelistValidator) ValidateSet(_ context.Context, req validator.SetReques
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	title := "Invalid " + req.Path.String()
 	elems := req.ConfigValue.Elements()
+	seen := map[string]string{}
 	for _, e := range elems {
 		s, ok := e.(types.String)
 		if !ok || s.IsUnknown() {
 			continue
 		}
+		folded := strings.ToLower(s.ValueString())
 		switch {
 		case s.ValueString() == "*" && len(elems) > 1:
-			resp.Diagnostics.AddAttributeError(req.Path, "Invalid tools_to_execute",
+			resp.Diagnostics.AddAttributeError(req.Path, title,
 				`"*" (every tool) cannot be listed with tool names: Bifrost refuses the wildcard mixed with other values.`)
 			return
 		case strings.TrimSpace(s.ValueString()) == "":
-			resp.Diagnostics.AddAttributeError(req.Path, "Invalid tools_to_execute", "A tool name cannot be empty.")
+			resp.Diagnostics.AddAttributeError(req.Path, title, "A tool name cannot be empty.")
+			return
+		case seen[folded] != "":
+			resp.Diagnostics.AddAttributeError(req.Path, title, fmt.Sprintf(
+				"%q and %q differ only in case: Bifrost compares tool names case-insensitively and refuses duplicates.", seen[folded], s.ValueString()))
 			return
 		}
+		seen[folded] = s.ValueString()
 	}
 }
