@@ -28,6 +28,12 @@
 // ours it checks that the server holds exactly the keys of Terraform's state
 // and configuration (see Check), and fails if it does not. With an endpoint
 // it runs against a real Bifrost, where requests are not counted.
+//
+// Then, in the same session, it measures the same four phases over N
+// bifrost_virtual_key resources (Options.VKNs; one budget and one provider
+// config each), against the server floor alone, with the requests of each
+// phase by method and path next to their minimum (MinVirtualKeyRequests: a
+// plan reads every virtual key from one list).
 package bench
 
 import (
@@ -51,6 +57,11 @@ import (
 type Options struct {
 	// Ns are the numbers of keys to measure, e.g. 100, 500, 2000.
 	Ns []int
+	// VKNs are the numbers of virtual keys to measure, after the keys, in
+	// the same session: the four phases over N bifrost_virtual_key
+	// resources (one budget and one provider config each), with the server
+	// floor alone (measured also with OursOnly).
+	VKNs []int
 	// Providers are the Bifrost providers the keys are spread over; on a
 	// real server they must exist.
 	Providers []string
@@ -68,7 +79,9 @@ type Options struct {
 	Repeat int
 	// OursOnly measures the phases with our provider alone, without the
 	// floors (their columns stay 0): for comparing two builds of the
-	// provider against the same emulator, e.g. in alternating runs.
+	// provider against the same emulator, e.g. in alternating runs. It does
+	// not apply to the virtual keys, whose one floor, the server's, is
+	// always measured.
 	OursOnly bool
 	// Backend is where the workspaces keep their state: BackendHTTP (an
 	// in-process server) or BackendLocal (terraform.tfstate).
@@ -88,7 +101,7 @@ type Options struct {
 // Run builds the provider, measures every phase at every N and returns the
 // report.
 func Run(ctx context.Context, opts Options) (rep *Report, err error) {
-	if len(opts.Ns) == 0 || len(opts.Providers) == 0 || opts.Parallelism < 1 {
+	if len(opts.Ns)+len(opts.VKNs) == 0 || len(opts.Providers) == 0 || opts.Parallelism < 1 {
 		return nil, errors.New("bench: need at least one N, one provider and a parallelism of at least 1")
 	}
 	if opts.Backend != BackendHTTP && opts.Backend != BackendLocal {
@@ -130,6 +143,13 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 		rows, err := s.measure(ctx, n, "bench-"+runID+"-"+strconv.Itoa(n))
 		if err != nil {
 			return nil, fmt.Errorf("with %d keys: %w", n, err)
+		}
+		rep.Rows = append(rep.Rows, rows...)
+	}
+	for _, n := range opts.VKNs {
+		rows, err := s.measureVirtualKeys(ctx, n, "bench-"+runID+"-vk-"+strconv.Itoa(n))
+		if err != nil {
+			return nil, fmt.Errorf("with %d virtual keys: %w", n, err)
 		}
 		rep.Rows = append(rep.Rows, rows...)
 	}
@@ -291,7 +311,7 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 	for rep := range max(s.opts.Repeat, 1) {
 		rows := make([]Row, len(Phases))
 		for i, p := range Phases {
-			rows[i] = Row{N: n, Phase: p, MinRequests: MinRequests(p, n, len(s.opts.Providers))}
+			rows[i] = Row{N: n, Phase: p, Resource: ResourceKey, MinRequests: MinRequests(p, n, len(s.opts.Providers))}
 		}
 		if err := s.measureOurs(ctx, oursWS, n, rep, rows); err != nil {
 			return nil, err
@@ -313,7 +333,42 @@ func (s *session) measure(ctx context.Context, n int, prefix string) ([]Row, err
 		if err := s.measureFramework(ctx, frameworkWS, n, rep, rows); err != nil {
 			return nil, err
 		}
-		if err := s.measureServer(ctx, floor, n, rows); err != nil {
+		if err := s.measureServer(ctx, floor.run, func() { s.cleanupFloor(ctx, floor) }, n, rows); err != nil {
+			return nil, err
+		}
+		best = keepAll(best, rows)
+	}
+	for i := range best {
+		best[i] = best[i].Finish()
+	}
+	return best, nil
+}
+
+// measureVirtualKeys runs the four phases at n virtual keys with our
+// provider, then directly with the client (the server floor), Repeat times
+// over, and returns their rows as measure does.
+func (s *session) measureVirtualKeys(ctx context.Context, n int, prefix string) ([]Row, error) {
+	ws, err := s.workspace(ctx, virtualKeys, n, prefix+"-tf")
+	if err != nil {
+		return nil, err
+	}
+	floor := &vkServerFloor{newClient: s.newClient, providers: s.opts.Providers, parallelism: s.opts.Parallelism, prefix: prefix + "-client"}
+	cleanup := func() {
+		if s.emu == nil {
+			s.logf("cleaning up the server floor's virtual keys (%s-*)", floor.prefix)
+			floor.cleanup(ctx)
+		}
+	}
+	var best []Row
+	for rep := range max(s.opts.Repeat, 1) {
+		rows := make([]Row, len(Phases))
+		for i, p := range Phases {
+			rows[i] = Row{N: n, Phase: p, Resource: ResourceVirtualKey, MinRequests: MinVirtualKeyRequests(p, n)}
+		}
+		if err := s.measureOurs(ctx, ws, n, rep, rows); err != nil {
+			return nil, err
+		}
+		if err := s.measureServer(ctx, floor.run, cleanup, n, rows); err != nil {
 			return nil, err
 		}
 		best = keepAll(best, rows)
@@ -339,7 +394,7 @@ func keepAll(best, rows []Row) []Row {
 // keepBest merges the measurements of a repetition into the best so far.
 func keepBest(best, r Row) Row {
 	if r.Seconds < best.Seconds {
-		best.Seconds, best.CPUSeconds, best.Requests = r.Seconds, r.CPUSeconds, r.Requests
+		best.Seconds, best.CPUSeconds, best.Requests, best.RequestsByClass = r.Seconds, r.CPUSeconds, r.Requests, r.RequestsByClass
 		best.ProviderCPUSeconds, best.ProviderProcesses = r.ProviderCPUSeconds, r.ProviderProcesses
 		best.Writes, best.LockAnswers, best.PeakWritesInFlight, best.Check = r.Writes, r.LockAnswers, r.PeakWritesInFlight, r.Check
 	}
@@ -380,7 +435,7 @@ func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, ro
 		var run wrappedRun
 		wall, t, err := s.counted(func() (time.Duration, error) {
 			var err error
-			run, err = s.runWrapped(ctx, ws, n, p, fmt.Sprintf("ours-%d-%d-%s", n, rep, p))
+			run, err = s.runWrapped(ctx, ws, n, p, fmt.Sprintf("%s-%d-%d-%s", ws.label(), n, rep, p))
 			return run.wall, err
 		})
 		if err != nil {
@@ -393,7 +448,7 @@ func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, ro
 			s.cleanupOurs(ctx, ws.dir, n)
 			return err
 		}
-		r.Seconds, r.CPUSeconds, r.Requests = wall.Seconds(), run.cpu.Seconds(), t.requests
+		r.Seconds, r.CPUSeconds, r.Requests, r.RequestsByClass = wall.Seconds(), run.cpu.Seconds(), t.requests, t.classes
 		r.Writes, r.LockAnswers, r.PeakWritesInFlight = t.writes, t.locked, t.peakWrites
 		r.ProviderCPUSeconds, r.ProviderProcesses, r.PeakRSSBytes = run.providerUsage()
 		c, err := s.check(ctx, ws, p)
@@ -401,10 +456,10 @@ func (s *session) measureOurs(ctx context.Context, ws *workspace, n, rep int, ro
 			return fmt.Errorf("checking the server after %s: %w", p, err)
 		}
 		r.Check = &c
-		s.logf("N=%d %-7s ours            %7.2fs  requests %s, lock answers %s of the writes (peak %s in flight), check %s, "+
+		s.logf("N=%d %-7s %-15s %7.2fs  requests %s (%s), lock answers %s of the writes (peak %s in flight), check %s, "+
 			"CPU %.1fs of which provider %.1fs, peak RSS %s MiB (%d provider processes)",
-			n, p, r.Seconds, intOrNA(r.Requests), fractionOrNA(r.LockAnswers, r.Writes), intOrNA(r.PeakWritesInFlight), c.Summary(),
-			r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
+			n, p, ws.label(), r.Seconds, intOrNA(r.Requests), classesOrNA(r.RequestsByClass), fractionOrNA(r.LockAnswers, r.Writes),
+			intOrNA(r.PeakWritesInFlight), c.Summary(), r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes), r.ProviderProcesses)
 		if !c.OK() {
 			s.cleanupOurs(ctx, ws.dir, n)
 			return fmt.Errorf("after %s the server does not hold what Terraform thinks: %s (%+v); see %s", p, c.Summary(), c, ws.dir)
@@ -499,16 +554,17 @@ func (s *session) measureFloor(ctx context.Context, ws *workspace, n int, label 
 	return nil
 }
 
-// measureServer makes the phases' requests directly with the client.
-func (s *session) measureServer(ctx context.Context, floor *serverFloor, n int, rows []Row) error {
+// measureServer makes the phases' requests directly with the client, with
+// run (a server floor's); cleanup removes what a failed phase left.
+func (s *session) measureServer(ctx context.Context, run func(context.Context, Phase, int) error, cleanup func(), n int, rows []Row) error {
 	for i, p := range Phases {
 		wall, t, err := s.counted(func() (time.Duration, error) {
 			start := time.Now()
-			err := floor.run(ctx, p, n)
+			err := run(ctx, p, n)
 			return time.Since(start), err
 		})
 		if err != nil {
-			s.cleanupFloor(ctx, floor)
+			cleanup()
 			return fmt.Errorf("server floor, %s: %w (lock answers %s of the writes)", p, err, fractionOrNA(t.locked, t.writes))
 		}
 		r := &rows[i]
@@ -527,6 +583,19 @@ type traffic struct {
 	requests, writes, locked *int
 	// peakWrites is the most writes in flight at once.
 	peakWrites *int
+	// classes counts the requests by requestClass.
+	classes map[string]int
+}
+
+// lockAnswers is how many writes the emulator's lock refused: the
+// answers ending in "database is locked" (every refused key write), or
+// more when some refused writes were answered otherwise (a virtual key
+// DELETE answers "Failed to delete virtual key", as Bifrost's does).
+func (t traffic) lockAnswers(refused int) *int {
+	if t.locked == nil || refused <= *t.locked {
+		return t.locked
+	}
+	return &refused
 }
 
 // counted runs fn and counts the requests the emulator received meanwhile,
@@ -539,8 +608,14 @@ func (s *session) counted(fn func() (time.Duration, error)) (time.Duration, traf
 	if s.emu == nil {
 		return d, traffic{}, err
 	}
-	reqs, st := s.emu.Count("", ""), s.emu.LockStats()
-	return d, traffic{requests: &reqs, writes: &st.Writes, locked: &st.Locked, peakWrites: &st.PeakInFlight}, err
+	log, st := s.emu.Requests(), s.emu.LockStats()
+	reqs, classes := len(log), map[string]int{}
+	for _, r := range log {
+		classes[requestClass(r.Method, r.Path)]++
+	}
+	t := traffic{requests: &reqs, writes: &st.Writes, locked: &st.Locked, peakWrites: &st.PeakInFlight, classes: classes}
+	t.locked = t.lockAnswers(st.Refused)
+	return d, t, err
 }
 
 // workspace is the folder of one Terraform configuration of n resources.
@@ -577,13 +652,26 @@ func (s *session) workspace(ctx context.Context, kind workspaceKind, n int, pref
 }
 
 // configure writes the configuration a phase runs with: the update phase
-// (and the destroy after it) changes every key's weight.
+// (and the destroy after it) changes every key's weight, or every virtual
+// key's description.
 func (ws *workspace) configure(p Phase) error {
 	weight := weightBefore
 	if p == PhaseUpdate || p == PhaseDestroy {
 		weight = weightAfter
 	}
+	if ws.kind == virtualKeys {
+		return ws.write(renderVirtualKeyConfig(ws.n, ws.s.opts.Providers, ws.prefix, weight, ws.backend))
+	}
 	return ws.write(renderConfig(ws.kind, ws.n, ws.s.opts.Providers, ws.prefix, weight, ws.backend))
+}
+
+// label names the workspace's measurements of ours in the log: "ours" for
+// keys, "ours-vk" for virtual keys.
+func (ws *workspace) label() string {
+	if ws.kind == virtualKeys {
+		return "ours-vk"
+	}
+	return "ours"
 }
 
 func (ws *workspace) write(config string) error {

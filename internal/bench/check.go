@@ -129,7 +129,9 @@ func checkKeys(prefix string, providers []string, want int, weight float64, stat
 	return c
 }
 
-// parseState reads the bifrost_provider_key instances of a Terraform state.
+// parseState reads the bifrost_provider_key and bifrost_virtual_key
+// instances of a Terraform state (a workspace declares one of them); a
+// virtual key's provider is that of its one provider config.
 func parseState(b []byte) ([]stateKey, error) {
 	var st struct {
 		Resources []struct {
@@ -141,6 +143,8 @@ func parseState(b []byte) ([]stateKey, error) {
 					ID       string `json:"id"`
 					Name     string `json:"name"`
 					Provider string `json:"provider_name"`
+					// ProviderConfigs are a virtual key's.
+					ProviderConfigs map[string]json.RawMessage `json:"provider_configs"`
 				} `json:"attributes"`
 			} `json:"instances"`
 		} `json:"resources"`
@@ -150,11 +154,16 @@ func parseState(b []byte) ([]stateKey, error) {
 	}
 	var out []stateKey
 	for _, r := range st.Resources {
-		if r.Mode != "managed" || r.Type != "bifrost_provider_key" {
+		if r.Mode != "managed" || (r.Type != ResourceKey && r.Type != ResourceVirtualKey) {
 			continue
 		}
 		for _, in := range r.Instances {
 			k := stateKey{Index: -1, ID: in.Attributes.ID, Name: in.Attributes.Name, Provider: in.Attributes.Provider}
+			if len(in.Attributes.ProviderConfigs) == 1 {
+				for p := range in.Attributes.ProviderConfigs {
+					k.Provider = p
+				}
+			}
 			if in.IndexKey != nil {
 				k.Index = *in.IndexKey
 			}
@@ -215,6 +224,35 @@ func (s *session) serverKeys(ctx context.Context) ([]serverKey, error) {
 	return out, nil
 }
 
+// serverVirtualKeys lists the server's virtual keys through the client, as
+// serverKeys lists keys: the provider is that of the key's first provider
+// config, the weight the one its description names (see vkDescription; -1
+// for another description).
+func (s *session) serverVirtualKeys(ctx context.Context) ([]serverKey, error) {
+	c, err := s.newClient()
+	if err != nil {
+		return nil, err
+	}
+	vks, err := c.ListVirtualKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing the virtual keys: %w", err)
+	}
+	out := make([]serverKey, 0, len(vks))
+	for _, v := range vks {
+		k := serverKey{ID: v.ID, Name: v.Name, Weight: -1}
+		if len(v.ProviderConfigs) > 0 {
+			k.Provider = v.ProviderConfigs[0].Provider
+		}
+		for _, w := range []float64{weightBefore, weightAfter} {
+			if v.Description == vkDescription(w) {
+				k.Weight = w
+			}
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
 // check compares what the server holds after phase p of ours in ws with
 // the workspace's state and configuration.
 func (s *session) check(ctx context.Context, ws *workspace, p Phase) (Check, error) {
@@ -222,7 +260,12 @@ func (s *session) check(ctx context.Context, ws *workspace, p Phase) (Check, err
 	if err != nil {
 		return Check{}, err
 	}
-	server, err := s.serverKeys(ctx)
+	var server []serverKey
+	if ws.kind == virtualKeys {
+		server, err = s.serverVirtualKeys(ctx)
+	} else {
+		server, err = s.serverKeys(ctx)
+	}
 	if err != nil {
 		return Check{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -230,8 +231,12 @@ func TestCounted(t *testing.T) {
 		t.Errorf("counted: %v, requests %d, writes %d, locked %d, peak %d; want an error, 4, 3, 3, 1",
 			err, *tr.requests, *tr.writes, *tr.locked, *tr.peakWrites)
 	}
+	if want := map[string]int{"POST /api/providers/openai/keys": 3, "GET /api/providers/openai/keys": 1}; !maps.Equal(tr.classes, want) {
+		t.Errorf("counted classes = %v, want %v", tr.classes, want)
+	}
 	// Against a real server nothing is counted.
-	if _, tr, _ := (&session{}).counted(func() (time.Duration, error) { return 0, nil }); tr != (traffic{}) {
+	if _, tr, _ := (&session{}).counted(func() (time.Duration, error) { return 0, nil }); tr.requests != nil || tr.writes != nil ||
+		tr.locked != nil || tr.peakWrites != nil || tr.classes != nil {
 		t.Errorf("counted without the emulator: %+v", tr)
 	}
 }

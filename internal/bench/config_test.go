@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -78,5 +80,56 @@ func TestKeyHelpersMatchHCL(t *testing.T) {
 	}
 	if got := keyProvider([]string{"a", "b", "c"}, 7); got != "b" {
 		t.Errorf("keyProvider = %q, want b (7 %% 3 = 1)", got)
+	}
+}
+
+func TestRenderVirtualKeyConfig(t *testing.T) {
+	providers := []string{"openai", "anthropic"}
+	got := renderVirtualKeyConfig(3, providers, "bench-vk", weightAfter, "http://127.0.0.1:9/ws")
+	for _, want := range []string{
+		"terraform {\n  backend \"http\" {\n    address = \"http://127.0.0.1:9/ws\"\n  }\n  required_providers {",
+		`source = "maximhq/bifrost"`,
+		"provider \"bifrost\" {}\n",
+		`providers = ["openai", "anthropic"]`,
+		"resource \"bifrost_virtual_key\" \"k\" {\n  count = 3\n",
+		`  name        = "bench-vk-${count.index}"`,
+		`  description = "bench 0.5"`,
+		`  budgets     = [{ max_limit = 100, reset_duration = "1M" }]`,
+		"  provider_configs = {\n    (local.providers[count.index % length(local.providers)]) = {}\n  }\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("virtual key config lacks %q:\n%s", want, got)
+		}
+	}
+	// One budget, one provider config, no provider key: key_ids default to all.
+	if strings.Count(got, "max_limit") != 1 || strings.Contains(got, "key_ids") || strings.Contains(got, "bifrost_provider_key") {
+		t.Errorf("virtual key config has more than one budget or names provider keys:\n%s", got)
+	}
+	if before := renderVirtualKeyConfig(3, providers, "bench-vk", weightBefore, ""); !strings.Contains(before, `description = "bench 1"`) ||
+		strings.Contains(before, "backend") {
+		t.Errorf("virtual key config before the update:\n%s", before)
+	}
+	// The workspace writes it for its kind, the update phase's description
+	// from then on.
+	dir := t.TempDir()
+	ws := &workspace{s: &session{opts: Options{Providers: providers}}, dir: dir, kind: virtualKeys, n: 3, prefix: "bench-vk"}
+	for p, want := range map[Phase]string{PhaseCreate: "bench 1", PhasePlan: "bench 1", PhaseUpdate: "bench 0.5", PhaseDestroy: "bench 0.5"} {
+		if err := ws.configure(p); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "description = \""+want+"\"") || !strings.Contains(string(b), "bifrost_virtual_key") {
+			t.Errorf("%s: main.tf lacks description %q:\n%s", p, want, b)
+		}
+	}
+	// The server floor creates the same keys.
+	c := vkCreate("bench-vk", providers, 3)
+	if c.Name != keyName("bench-vk", 3) || c.Description != vkDescription(weightBefore) || len(c.Budgets) != 1 ||
+		c.Budgets[0].MaxLimit != vkBudgetLimit || c.Budgets[0].ResetDuration != vkBudgetReset ||
+		len(c.ProviderConfigs) != 1 || c.ProviderConfigs[0].Provider != "anthropic" {
+		t.Errorf("vkCreate = %+v", c)
 	}
 }

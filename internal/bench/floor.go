@@ -99,3 +99,78 @@ feed:
 	wg.Wait()
 	return context.Cause(ctx)
 }
+
+// vkServerFloor is serverFloor for virtual keys: one create per key; for
+// every refresh, a read of each key through Client.ReadVirtualKey on a
+// fresh client, which costs one list of all virtual keys; for an update, a
+// GET and a PUT per key (as the resource reads the key before its PUT); for
+// a destroy, one delete per key.
+type vkServerFloor struct {
+	newClient   func() (*bifrost.Client, error)
+	providers   []string
+	parallelism int
+	prefix      string
+	// ids are the ids of the virtual keys the create phase made, by index.
+	ids []string
+}
+
+// run runs one phase over n virtual keys.
+func (f *vkServerFloor) run(ctx context.Context, p Phase, n int) error {
+	c, err := f.newClient()
+	if err != nil {
+		return err
+	}
+	if p == PhaseCreate {
+		f.ids = make([]string, n)
+		return forEach(ctx, n, f.parallelism, func(ctx context.Context, i int) error {
+			v, err := c.CreateVirtualKey(ctx, vkCreate(f.prefix, f.providers, i))
+			if err == nil {
+				f.ids[i] = v.ID
+			}
+			return err
+		})
+	}
+	if err := forEach(ctx, n, f.parallelism, func(ctx context.Context, i int) error {
+		_, err := c.ReadVirtualKey(ctx, f.ids[i])
+		return err
+	}); err != nil || p == PhasePlan {
+		return err
+	}
+	return forEach(ctx, n, f.parallelism, func(ctx context.Context, i int) error {
+		if p == PhaseDestroy {
+			return c.DeleteVirtualKey(ctx, f.ids[i])
+		}
+		if _, err := c.GetVirtualKey(ctx, f.ids[i]); err != nil {
+			return err
+		}
+		d := vkDescription(weightAfter)
+		u := bifrost.VirtualKeyUpdate{Description: &d}
+		_, err := c.UpdateVirtualKey(ctx, f.ids[i], u)
+		return err
+	})
+}
+
+// vkCreate is the create request of virtual key i, as renderVirtualKeyConfig
+// declares it.
+func vkCreate(prefix string, providers []string, i int) bifrost.VirtualKeyCreate {
+	return bifrost.VirtualKeyCreate{
+		Name: keyName(prefix, i), Description: vkDescription(weightBefore),
+		Budgets: []bifrost.BudgetRequest{{MaxLimit: vkBudgetLimit, ResetDuration: vkBudgetReset}},
+		ProviderConfigs: []bifrost.ProviderConfigRequest{{
+			Provider: keyProvider(providers, i), AllowedModels: []string{"*"}, KeyIDs: []string{"*"},
+		}},
+	}
+}
+
+// cleanup deletes the floor's virtual keys (from a real server).
+func (f *vkServerFloor) cleanup(ctx context.Context) {
+	c, err := f.newClient()
+	if err != nil {
+		return
+	}
+	for _, id := range f.ids {
+		if id != "" {
+			_ = c.DeleteVirtualKey(ctx, id)
+		}
+	}
+}

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -46,11 +49,41 @@ func MinRequests(p Phase, n, providers int) int {
 	}
 }
 
+// MinVirtualKeyRequests is the fewest HTTP requests a phase over n virtual
+// keys can make with our provider: one POST per key to create; one list of
+// all virtual keys for every refresh (Read serves every key from one list
+// per run, see bifrost.Client.ReadVirtualKey), so 1 for the plan and 1 for
+// the refresh that precedes an update or a destroy; an update reads each key
+// before its PUT (the PUT is built from the provider-config ids the key
+// holds): 2 per key; a destroy one DELETE per key.
+func MinVirtualKeyRequests(p Phase, n int) int {
+	switch p {
+	case PhaseCreate:
+		return n
+	case PhasePlan:
+		return 1
+	case PhaseUpdate:
+		return 1 + 2*n
+	default:
+		return 1 + n
+	}
+}
+
+// The resources of a row.
+const (
+	ResourceKey        = "bifrost_provider_key"
+	ResourceVirtualKey = "bifrost_virtual_key"
+)
+
 // Row holds the figures of one phase at one N. The measured fields are
 // filled by the run; Finish computes the derived ones.
 type Row struct {
 	N     int   `json:"n"`
 	Phase Phase `json:"phase"`
+	// Resource is the resource of the N instances: ResourceKey (also when
+	// "") or ResourceVirtualKey. Virtual key rows have the server floor
+	// alone: their Ratio is Seconds / ServerFloorSeconds.
+	Resource string `json:"resource,omitempty"`
 
 	// Seconds is the wall time of the Terraform command with our provider.
 	Seconds float64 `json:"seconds"`
@@ -74,8 +107,13 @@ type Row struct {
 	Requests *int `json:"requests"`
 	// ServerFloorRequests is the same count for the server floor.
 	ServerFloorRequests *int `json:"server_floor_requests"`
-	// MinRequests is MinRequests of the phase.
+	// MinRequests is MinRequests of the phase (MinVirtualKeyRequests for
+	// virtual keys).
 	MinRequests int `json:"min_requests"`
+	// RequestsByClass counts Requests by method and path, ids replaced by
+	// {id} (see requestClass), e.g. "GET /api/governance/virtual-keys";
+	// nil when not counted.
+	RequestsByClass map[string]int `json:"requests_by_class,omitempty"`
 
 	// Writes is how many of Requests were writes (POST, PUT, PATCH,
 	// DELETE), retries included; nil when not counted.
@@ -154,7 +192,7 @@ func (r Row) Finish() Row {
 	if floor := r.TerraformFloorSeconds + r.ServerFloorSeconds; floor > 0 {
 		r.Ratio = r.Seconds / floor
 	}
-	if floor := r.ProtocolFloorSeconds + r.ServerFloorSeconds; floor > 0 {
+	if floor := r.ProtocolFloorSeconds + r.ServerFloorSeconds; floor > 0 && r.ProtocolFloorSeconds > 0 {
 		r.ProtocolRatio = r.Seconds / floor
 	}
 	r.RequestRatio = nil
@@ -283,7 +321,95 @@ func (r *Report) WriteJSON(dir string) (string, error) {
 // WriteTable prints the rows as an aligned table, followed by the provider
 // CPU time per key of ours against the framework floor's and by the
 // per-key growth of each phase.
+//
+// Virtual key rows follow in a table of their own (see
+// writeVirtualKeyTable).
 func WriteTable(w io.Writer, rows []Row) error {
+	var keys, vks []Row
+	for _, r := range rows {
+		if r.Resource == ResourceVirtualKey {
+			vks = append(vks, r)
+		} else {
+			keys = append(keys, r)
+		}
+	}
+	if len(keys) > 0 || len(vks) == 0 {
+		if err := writeKeyTable(w, keys); err != nil {
+			return err
+		}
+	}
+	if len(vks) > 0 {
+		if len(keys) > 0 {
+			fmt.Fprintln(w)
+		}
+		return writeVirtualKeyTable(w, vks)
+	}
+	return nil
+}
+
+// writeVirtualKeyTable prints the virtual key rows: ours against the
+// server floor, the requests against their minimum and by class, and the
+// per-key growth of ours.
+func writeVirtualKeyTable(w io.Writer, rows []Row) error {
+	fmt.Fprintln(w, "virtual keys (bifrost_virtual_key), against the server floor:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "N\tphase\tcheck\tours s\tlocks\tsrv floor s\tsrv locks\tratio\trequests\tmin\treq ratio\tsrv requests\tms/key\tCPU s\tprov CPU s\tpeak RSS MiB\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f\t%s\t%.2f\t%s\t%.2f\t%s\t%d\t%s\t%s\t%.2f\t%.1f\t%.2f\t%s\t\n",
+			r.N, r.Phase, r.Check.Summary(), r.Seconds, fractionOrNA(r.LockAnswers, r.Writes), r.ServerFloorSeconds,
+			fractionOrNA(r.ServerFloorLockAnswers, r.ServerFloorWrites), r.Ratio,
+			intOrNA(r.Requests), r.MinRequests, floatOrNA(r.RequestRatio), intOrNA(r.ServerFloorRequests), r.MsPerKey,
+			r.CPUSeconds, r.ProviderCPUSeconds, mibOrNA(r.PeakRSSBytes))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nvirtual key requests by method and path:")
+	for _, r := range rows {
+		fmt.Fprintf(w, "  N=%-6d %-7s %s\n", r.N, r.Phase, classesOrNA(r.RequestsByClass))
+	}
+	if g := Growth(rows, oursPerKey); len(g) > 0 {
+		fmt.Fprintln(w, "\nvirtual keys, per-key cost at the largest N / at the smallest N (≤ 1: at most linear):")
+		for _, p := range Phases {
+			if v, ok := g[p]; ok {
+				fmt.Fprintf(w, "  %-7s ours %.2f\n", p, v)
+			}
+		}
+	}
+	return nil
+}
+
+// classesOrNA is "GET /a 1, PUT /a/{id} 100", sorted; "n/a" for nil.
+func classesOrNA(m map[string]int) string {
+	if m == nil {
+		return "n/a"
+	}
+	if len(m) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, c+" "+strconv.Itoa(m[c]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// requestClass is a request's method and path with every segment that
+// looks like an id (it has a digit, or follows "virtual-keys" or "keys")
+// replaced by {id}, and without the query.
+func requestClass(method, path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	segs := strings.Split(path, "/")
+	for i, seg := range segs {
+		if seg != "" && (i > 0 && (segs[i-1] == "virtual-keys" || segs[i-1] == "keys") || strings.ContainsAny(seg, "0123456789")) {
+			segs[i] = "{id}"
+		}
+	}
+	return method + " " + strings.Join(segs, "/")
+}
+
+// writeKeyTable prints the key rows (see WriteTable).
+func writeKeyTable(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "N\tphase\tcheck\tours s\tlocks\tlock %\tpeak writes\ttf floor s\tsrv floor s\tsrv locks\tsrv lock %\t"+
 		"ratio\tproto floor s\tproto ratio\tfw floor s\t"+

@@ -247,3 +247,78 @@ func TestKeepBest(t *testing.T) {
 		t.Errorf("framework floor peak RSS %d, want the only one measured (20)", *got.FrameworkFloorPeakRSSBytes)
 	}
 }
+
+func TestMinVirtualKeyRequests(t *testing.T) {
+	for _, c := range []struct {
+		p    Phase
+		n    int
+		want int
+	}{
+		{PhaseCreate, 100, 100}, // N POST
+		{PhasePlan, 100, 1},     // one list serves every read
+		{PhasePlan, 500, 1},
+		{PhaseUpdate, 100, 201},  // 1 list (refresh) + N GET + N PUT
+		{PhaseDestroy, 500, 501}, // 1 list (refresh) + N DELETE
+	} {
+		if got := MinVirtualKeyRequests(c.p, c.n); got != c.want {
+			t.Errorf("MinVirtualKeyRequests(%s, %d) = %d, want %d", c.p, c.n, got, c.want)
+		}
+	}
+	for _, c := range [][3]string{
+		{"GET", "/api/governance/virtual-keys", "GET /api/governance/virtual-keys"},
+		{"PUT", "/api/governance/virtual-keys/3f2c-9a", "PUT /api/governance/virtual-keys/{id}"},
+		{"DELETE", "/api/governance/virtual-keys/abc", "DELETE /api/governance/virtual-keys/{id}"},
+		{"GET", "/api/providers/openai/keys?x=1", "GET /api/providers/openai/keys"},
+		{"PUT", "/api/providers/openai/keys/k-1", "PUT /api/providers/openai/keys/{id}"},
+		{"GET", "/api/version", "GET /api/version"},
+	} {
+		if got := requestClass(c[0], c[1]); got != c[2] {
+			t.Errorf("requestClass(%s, %s) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}
+
+func TestWriteTableVirtualKeys(t *testing.T) {
+	rows := []Row{
+		Row{N: 100, Phase: PhaseCreate, Resource: ResourceKey, Seconds: 2, MinRequests: 100}.Finish(),
+		Row{N: 100, Phase: PhasePlan, Resource: ResourceVirtualKey, Seconds: 1.5, ServerFloorSeconds: 0.5,
+			Requests: intp(1), ServerFloorRequests: intp(1), MinRequests: MinVirtualKeyRequests(PhasePlan, 100),
+			RequestsByClass: map[string]int{"GET /api/governance/virtual-keys": 1}, Check: &Check{Want: 100, State: 100, Server: 100}}.Finish(),
+		Row{N: 500, Phase: PhasePlan, Resource: ResourceVirtualKey, Seconds: 6, ServerFloorSeconds: 1,
+			MinRequests: 1}.Finish(),
+	}
+	if r := rows[1]; r.Ratio != 3 || r.ProtocolRatio != 0 || r.RequestRatio == nil || *r.RequestRatio != 1 {
+		t.Errorf("virtual key row: ratio %v (want ours / server floor = 3), protocol ratio %v (want 0), request ratio %v",
+			r.Ratio, r.ProtocolRatio, floatOrNA(r.RequestRatio))
+	}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	keys, vks, ok := strings.Cut(out, "virtual keys (bifrost_virtual_key), against the server floor:\n")
+	if !ok || !strings.Contains(keys, " create ") || strings.Contains(keys, "plan") {
+		t.Fatalf("want the key rows, then the virtual key table:\n%s", out)
+	}
+	lines := strings.Split(vks, "\n")
+	for i, want := range [][]string{
+		{"N", "phase", "check", "ours s", "srv floor s", "ratio", "requests", "min", "req ratio", "srv requests", "ms/key"},
+		{"100", "plan", " ok ", "1.50", "0.50", "3.00", " 1 ", "1.00", "15.00"},
+		{"500", "plan", "n/a", "6.00", "1.00", "6.00", "12.00"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(lines[i], w) {
+				t.Errorf("line %d %q lacks %q", i, lines[i], w)
+			}
+		}
+	}
+	for _, want := range []string{
+		"  N=100    plan    GET /api/governance/virtual-keys 1\n",
+		"  N=500    plan    n/a\n",
+		"  plan    ours 0.80\n", // 12 / 15 ms per key
+	} {
+		if !strings.Contains(vks, want) {
+			t.Errorf("virtual key output lacks %q:\n%s", want, vks)
+		}
+	}
+}

@@ -369,6 +369,11 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte) (*a
 		a, err := c.exchange(ctx, method, path, body)
 		if err == nil {
 			outcome = outcomeOf(a.status, a.message)
+			if hidesCause(ctx, a.status, a.message) {
+				// A governance handler's fixed 500 hides the store's
+				// error, most often its lock: back off as for one.
+				outcome = writeOverloaded
+			}
 		}
 		return a, err
 	}

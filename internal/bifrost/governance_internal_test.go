@@ -1,8 +1,12 @@
 package bifrost
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A virtual key response carries the key's value and, in its MCP configs,
@@ -21,5 +25,34 @@ func TestRedactBodyMasksVirtualKeySecrets(t *testing.T) {
 	}
 	if !strings.Contains(got, `"name":"gh"`) || !strings.Contains(got, `"tools_to_execute":["*"]`) {
 		t.Errorf("log line lost plain fields: %s", got)
+	}
+}
+
+// TestHiddenCauseSlowsWrites: a governance handler's fixed 500 (which hides
+// a locked store among other causes) makes the write limiter back off, as a
+// lock answer does, and the retried write then succeeds.
+func TestHiddenCauseSlowsWrites(t *testing.T) {
+	answered := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		answered++
+		if answered == 1 {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"is_bifrost_error":false,"status_code":500,"error":{"message":"` + msgVKDeleteFailed + `"},"extra_fields":{}}` + "\n"))
+			return
+		}
+		_, _ = w.Write([]byte(`{"message":"Virtual key deleted successfully"}` + "\n"))
+	}))
+	defer srv.Close()
+	c, err := New(Config{Endpoint: srv.URL, MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := c.writes.state()
+	if err := c.DeleteVirtualKey(context.Background(), "vk"); err != nil {
+		t.Fatalf("delete after a hidden-cause 500: %v", err)
+	}
+	if after, _ := c.writes.state(); after >= before || answered != 2 {
+		t.Errorf("write limit %v → %v after a hidden-cause 500 (%d answers): want it lowered and the delete retried", before, after, answered)
 	}
 }

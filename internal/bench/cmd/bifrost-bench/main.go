@@ -11,11 +11,13 @@
 // The emulator refuses writes with "database is locked" the more often the
 // more writes are in flight, as a Bifrost on SQLite does (-locks); the table
 // shows the lock answers of each phase and whether the server held exactly
-// the keys of Terraform's state after it.
+// the keys of Terraform's state after it. Then it measures the same four
+// phases over N bifrost_virtual_key resources (-vk) against the server
+// floor alone, with the requests by method and path.
 //
 // Usage (from the repository):
 //
-//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-latency 2ms] [-locks on] [-parallelism 10] [-backend http] [-ours-only] [-out bench/results]
+//	go run ./internal/bench/cmd/bifrost-bench [-n 100,500,2000] [-vk 100,500] [-latency 2ms] [-locks on] [-parallelism 10] [-backend http] [-ours-only] [-out bench/results]
 package main
 
 import (
@@ -60,10 +62,13 @@ func main() {
 
 func run() error {
 	var (
-		ns, providers, out, locks string
-		opts                      bench.Options
+		ns, vks, providers, out, locks string
+		opts                           bench.Options
 	)
 	flag.StringVar(&ns, "n", "100,500,2000", "comma-separated numbers of keys")
+	flag.StringVar(&vks, "vk", "100,500",
+		"comma-separated numbers of virtual keys (bifrost_virtual_key, one budget and one provider config each), measured after the keys "+
+			"against the server floor alone (also with -ours-only); \"\" for none")
 	flag.StringVar(&providers, "providers", "openai,anthropic,mistral,groq,cohere",
 		"comma-separated Bifrost providers the keys are spread over (on a real server they must exist)")
 	flag.DurationVar(&opts.Latency, "latency", 2*time.Millisecond, "latency the emulator adds to every request (ignored with BIFROST_ENDPOINT)")
@@ -99,6 +104,15 @@ func run() error {
 			return fmt.Errorf("-n: %q is not a positive number of keys", s)
 		}
 		opts.Ns = append(opts.Ns, n)
+	}
+	if strings.TrimSpace(vks) != "" {
+		for _, s := range strings.Split(vks, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 1 {
+				return fmt.Errorf("-vk: %q is not a positive number of virtual keys", s)
+			}
+			opts.VKNs = append(opts.VKNs, n)
+		}
 	}
 	for _, p := range strings.Split(providers, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -147,7 +161,8 @@ func run() error {
 		"locks = answers \"database is locked\" / write requests (retries included), lock %% their share; peak writes = most writes in flight;\n"+
 		"ratio = ours / (terraform floor + server floor); proto ratio = ours / (protocol floor + server floor);\n"+
 		"fw floor = framework floor; prov CPU = our provider processes' CPU time, fw floor prov CPU = the framework floor's;\n"+
-		"req ratio = requests / min; results: %s\n", file)
+		"req ratio = requests / min (virtual keys: min = N POST; 1 list for plan; 1 list + N GET + N PUT for update; 1 list + N DELETE for destroy);\n"+
+		"virtual key ratio = ours / server floor; results: %s\n", file)
 	return nil
 }
 
