@@ -17,6 +17,32 @@ resource "bifrost_plugin" "otel" {
   })
 }
 
+variable "maxim_api_key" {
+  type      = string
+  sensitive = true
+}
+
+# The built-in Maxim plugin, with its typed configuration.
+resource "bifrost_plugin" "maxim" {
+  name = "maxim"
+  maxim_config = {
+    api_key     = var.maxim_api_key
+    log_repo_id = "bifrost-logs"
+  }
+}
+
+# The built-in semantic cache, typed: fields left out take Bifrost's defaults.
+resource "bifrost_plugin" "semantic_cache" {
+  name = "semantic_cache"
+  semantic_cache_config = {
+    provider        = "openai"
+    embedding_model = "text-embedding-3-small"
+    dimension       = 1536
+    ttl             = "10m"
+    threshold       = 0.85
+  }
+}
+
 # A custom plugin loaded from a shared object on the Bifrost server, run
 # before the built-in plugins.
 resource "bifrost_plugin" "audit" {

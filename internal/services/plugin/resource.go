@@ -98,7 +98,11 @@ func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.AddError("Cannot create the plugin", "Checking that no plugin is named "+quote(name)+": "+err.Error())
 		return
 	}
-	got, err := r.client.CreatePlugin(ctx, expandCreate(plan))
+	body := expandCreate(plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	got, err := r.client.CreatePlugin(ctx, body)
 	if err != nil && ambiguous(err) {
 		// No plugin had the name just before: one that has it now was
 		// stored by this create although its answer was lost or an error.
@@ -169,7 +173,11 @@ func (r *pluginResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		return
 	}
-	got, err := r.client.UpdatePlugin(ctx, name, expandUpdate(plan))
+	body := expandUpdate(plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	got, err := r.client.UpdatePlugin(ctx, name, body)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update the plugin", err.Error())
 		return

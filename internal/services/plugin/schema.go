@@ -31,7 +31,7 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		MarkdownDescription: "A Bifrost plugin (`/api/plugins`): a built-in plugin with a configuration (`otel`, `maxim`, " +
 			"`semantic_cache`) or a custom plugin loaded from a `.so` file. The plugin is named by its name; its configuration is a " +
 			"JSON object whose keys depend on the plugin.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: mergeAttrs(typedSchemas(), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The plugin's name (plugins have no other id).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -50,7 +50,8 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"config": schema.StringAttribute{
 				Optional: true, Sensitive: true, CustomType: configType{},
 				MarkdownDescription: "The plugin's configuration: a JSON object (write it with `jsonencode`), compared by meaning. " +
-					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none.",
+					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none. For `maxim` and " +
+					"`semantic_cache`, `maxim_config` and `semantic_cache_config` are typed alternatives (conflicting with `config`).",
 				Validators:    []validator.String{objectValidator{}},
 				PlanModifiers: []planmodifier.String{keepEquivalent{}},
 			},
@@ -73,8 +74,19 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed: true, MarkdownDescription: "Whether Bifrost sees the plugin as a custom one (not a built-in).",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-		},
+		}),
 	}
+}
+
+// mergeAttrs is the union of the attribute maps.
+func mergeAttrs(maps ...map[string]schema.Attribute) map[string]schema.Attribute {
+	out := map[string]schema.Attribute{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func (r *pluginResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -85,12 +97,17 @@ func (r *pluginResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	}
 }
 
-// ValidateConfig refuses a path on a built-in plugin: Bifrost drops it, so
-// it would show as a change on every plan.
+// ValidateConfig refuses a path on a built-in plugin (Bifrost drops it, so
+// it would show as a change on every plan), and a typed config next to
+// config or on another plugin.
 func (r *pluginResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m pluginModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.Name.IsUnknown() || m.Path.IsNull() || m.Path.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateTyped(m, &resp.Diagnostics)
+	if m.Name.IsUnknown() || m.Path.IsNull() || m.Path.IsUnknown() {
 		return
 	}
 	if isBuiltin(m.Name.ValueString()) {

@@ -1,0 +1,340 @@
+package plugin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The typed configs of the built-in plugins whose configuration Bifrost
+// documents (the Config structs of plugins/maxim/main.go and
+// plugins/semanticcache/main.go, v1.5.1). Each is an alternative to the raw
+// config: it is sent as the same JSON object (only the fields that are set),
+// and read back field by field, so a change made outside Terraform shows on
+// the field. otel is not here: its config changed shape between versions
+// (one collector in v1, profiles in v2); it stays raw JSON.
+
+// typedField is one field of a typed config: its attribute (and JSON key)
+// and kind.
+type typedField struct {
+	name string
+	kind attr.Type
+}
+
+// typedConfig is one built-in's typed config attribute.
+type typedConfig struct {
+	attr   string // e.g. "maxim_config"
+	plugin string // the built-in's name
+	fields []typedField
+	schema schema.SingleNestedAttribute
+}
+
+func (t typedConfig) attrTypes() map[string]attr.Type {
+	m := make(map[string]attr.Type, len(t.fields))
+	for _, f := range t.fields {
+		m[f.name] = f.kind
+	}
+	return m
+}
+
+func (t typedConfig) null() types.Object { return types.ObjectNull(t.attrTypes()) }
+
+var typedConfigs = []typedConfig{
+	{
+		attr: "maxim_config", plugin: "maxim",
+		fields: []typedField{{"api_key", types.StringType}, {"log_repo_id", types.StringType}},
+		schema: schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "The configuration of the `maxim` plugin, typed (instead of `config`; only when `name` is `maxim`). " +
+				"Sent as the same JSON object `config` would send.",
+			Attributes: map[string]schema.Attribute{
+				"api_key": schema.StringAttribute{
+					Required: true, Sensitive: true,
+					MarkdownDescription: "The Maxim API key (`api_key`). Bifrost stores and returns it in clear.",
+					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				},
+				"log_repo_id": schema.StringAttribute{
+					Optional:            true,
+					MarkdownDescription: "The default Maxim log repository (`log_repo_id`); a request may name another with the `x-bf-maxim-log-repo-id` header.",
+					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				},
+			},
+		},
+	},
+	{
+		attr: "semantic_cache_config", plugin: "semantic_cache",
+		fields: []typedField{
+			{"provider", types.StringType}, {"embedding_model", types.StringType}, {"dimension", types.Int64Type},
+			{"ttl", types.StringType}, {"threshold", types.Float64Type}, {"vector_store_namespace", types.StringType},
+			{"cleanup_on_shutdown", types.BoolType}, {"default_cache_key", types.StringType},
+			{"conversation_history_threshold", types.Int64Type}, {"cache_by_model", types.BoolType},
+			{"cache_by_provider", types.BoolType}, {"exclude_system_prompt", types.BoolType},
+		},
+		schema: schema.SingleNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "The configuration of the `semantic_cache` plugin, typed (instead of `config`; only when `name` is " +
+				"`semantic_cache`). Sent as the same JSON object `config` would send; fields left out take Bifrost's defaults.",
+			Attributes: map[string]schema.Attribute{
+				"provider": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					MarkdownDescription: "The provider of the embedding model (`provider`), e.g. `openai`. Left out, only direct (exact) matches are cached."},
+				"embedding_model": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					MarkdownDescription: "The embedding model (`embedding_model`)."},
+				"dimension": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+					MarkdownDescription: "The dimension of the embeddings in the vector store (`dimension`); `1` with no provider is direct-only mode."},
+				"ttl": schema.StringAttribute{Optional: true, Validators: []validator.String{durationValidator{}},
+					MarkdownDescription: "How long a cached response lives (`ttl`): a Go duration such as `5m` or `1h30m`. Bifrost's default: `5m`."},
+				"threshold": schema.Float64Attribute{Optional: true, Validators: []validator.Float64{float64validator.Between(0, 1)},
+					MarkdownDescription: "The cosine similarity from which a cached response matches (`threshold`), between 0 and 1. Bifrost's default: 0.8."},
+				"vector_store_namespace": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					MarkdownDescription: "The vector store namespace (`vector_store_namespace`). Bifrost's default: `BifrostSemanticCachePlugin`."},
+				"cleanup_on_shutdown": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Whether Bifrost empties the cache when it shuts down (`cleanup_on_shutdown`). Bifrost's default: `false`."},
+				"default_cache_key": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					MarkdownDescription: "The cache key of requests that give none (`default_cache_key`). Left out, such requests are not cached."},
+				"conversation_history_threshold": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
+					MarkdownDescription: "Requests with more messages than this are not cached (`conversation_history_threshold`). Bifrost's default: 3."},
+				"cache_by_model": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Whether the model is part of the cache key (`cache_by_model`). Bifrost's default: `true`."},
+				"cache_by_provider": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Whether the provider is part of the cache key (`cache_by_provider`). Bifrost's default: `true`."},
+				"exclude_system_prompt": schema.BoolAttribute{Optional: true,
+					MarkdownDescription: "Whether the system prompt is left out of the cache key (`exclude_system_prompt`). Bifrost's default: `false`."},
+			},
+		},
+	},
+}
+
+// typedFor is the typed config of the built-in name, if it has one.
+func typedFor(name string) (typedConfig, bool) {
+	for _, t := range typedConfigs {
+		if t.plugin == name {
+			return t, true
+		}
+	}
+	return typedConfig{}, false
+}
+
+// typedSchemas are the typed config attributes of the resource's schema.
+func typedSchemas() map[string]schema.Attribute {
+	m := map[string]schema.Attribute{}
+	for _, t := range typedConfigs {
+		m[t.attr] = t.schema
+	}
+	return m
+}
+
+// typedValue is the typed config attribute t of m.
+func typedValue(m pluginModel, t typedConfig) types.Object {
+	switch t.attr {
+	case "maxim_config":
+		return m.MaximConfig
+	case "semantic_cache_config":
+		return m.SemanticCacheConfig
+	}
+	return t.null()
+}
+
+func setTyped(m *pluginModel, t typedConfig, v types.Object) {
+	switch t.attr {
+	case "maxim_config":
+		m.MaximConfig = v
+	case "semantic_cache_config":
+		m.SemanticCacheConfig = v
+	}
+}
+
+// validateTyped refuses a typed config on another plugin, next to config,
+// or next to another typed config.
+func validateTyped(m pluginModel, diags *diag.Diagnostics) {
+	var set []typedConfig
+	for _, t := range typedConfigs {
+		if v := typedValue(m, t); !v.IsNull() {
+			set = append(set, t)
+		}
+	}
+	if len(set) == 0 {
+		return
+	}
+	allowed := make([]string, 0, len(typedConfigs))
+	for _, t := range typedConfigs {
+		allowed = append(allowed, fmt.Sprintf("%s (name = %q)", t.attr, t.plugin))
+	}
+	sort.Strings(allowed)
+	for _, t := range set {
+		p := path.Root(t.attr)
+		if !m.Config.IsNull() {
+			diags.AddAttributeError(p, "Conflicting plugin configs",
+				fmt.Sprintf("%s and config are both set: give the plugin's configuration once, either typed (%s) or as JSON (config).", t.attr, t.attr))
+			continue
+		}
+		if m.Name.IsUnknown() || m.Name.ValueString() == t.plugin {
+			continue
+		}
+		hint := "it has no typed config: use config (JSON)."
+		if other, ok := typedFor(m.Name.ValueString()); ok {
+			hint = "use " + other.attr + " (or config)."
+		}
+		diags.AddAttributeError(p, "Typed config on another plugin",
+			fmt.Sprintf("%s is the configuration of the %q plugin only, and name is %s: %s Typed configs: %s.",
+				t.attr, t.plugin, quote(m.Name.ValueString()), hint, strings.Join(allowed, ", ")))
+	}
+}
+
+// expandTyped is the JSON object of a known typed config: its set fields.
+func expandTyped(t typedConfig, v types.Object) (json.RawMessage, diag.Diagnostics) {
+	attrs := v.Attributes()
+	out := map[string]any{}
+	var diags diag.Diagnostics
+	for _, f := range t.fields {
+		a, ok := attrs[f.name]
+		if !ok || a.IsNull() || a.IsUnknown() {
+			continue
+		}
+		switch x := a.(type) {
+		case types.String:
+			out[f.name] = x.ValueString()
+		case types.Int64:
+			out[f.name] = x.ValueInt64()
+		case types.Float64:
+			out[f.name] = x.ValueFloat64()
+		case types.Bool:
+			out[f.name] = x.ValueBool()
+		default:
+			diags.AddError("Unexpected typed config value", fmt.Sprintf("%s.%s: %T", t.attr, f.name, a))
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		diags.AddError("Cannot encode the plugin config", err.Error())
+	}
+	return b, diags
+}
+
+// flattenTyped is the server's config as typed config t over prior (the
+// plan or the state): each field from its key (null when absent), prior's
+// value kept where it means the same (a duration written otherwise, a
+// number of another spelling); null when the server holds no config.
+func flattenTyped(t typedConfig, raw json.RawMessage, prior types.Object) types.Object {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return t.null()
+	}
+	var pa map[string]attr.Value
+	if !prior.IsNull() && !prior.IsUnknown() {
+		pa = prior.Attributes()
+	}
+	vals := make(map[string]attr.Value, len(t.fields))
+	for _, f := range t.fields {
+		vals[f.name] = fieldValue(f, m[f.name], pa[f.name])
+	}
+	return types.ObjectValueMust(t.attrTypes(), vals)
+}
+
+// fieldValue is the JSON value v of field f, prior's when the same.
+func fieldValue(f typedField, v any, prior attr.Value) attr.Value {
+	switch f.kind {
+	case types.StringType:
+		s, ok := v.(string)
+		if f.name == "ttl" {
+			if n, isNum := v.(float64); isNum { // seconds, as Bifrost also accepts
+				s, ok = (time.Duration(n * float64(time.Second))).String(), true
+			}
+			if p, isStr := prior.(types.String); ok && isStr && !p.IsNull() && !p.IsUnknown() && sameDuration(p.ValueString(), s) {
+				return p
+			}
+		}
+		if !ok {
+			if v != nil {
+				b, _ := json.Marshal(v)
+				return types.StringValue(string(b))
+			}
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	case types.Int64Type:
+		n, ok := v.(float64)
+		if !ok || n != math.Trunc(n) {
+			return types.Int64Null()
+		}
+		return types.Int64Value(int64(n))
+	case types.Float64Type:
+		n, ok := v.(float64)
+		if !ok {
+			return types.Float64Null()
+		}
+		if p, isF := prior.(types.Float64); isF && !p.IsNull() && !p.IsUnknown() && p.ValueFloat64() == n {
+			return p
+		}
+		return types.Float64Value(n)
+	case types.BoolType:
+		b, ok := v.(bool)
+		if !ok {
+			return types.BoolNull()
+		}
+		return types.BoolValue(b)
+	}
+	return nil
+}
+
+func sameDuration(a, b string) bool {
+	x, err1 := time.ParseDuration(a)
+	y, err2 := time.ParseDuration(b)
+	return err1 == nil && err2 == nil && x == y
+}
+
+// fitsTyped reports whether the server's config is made only of t's
+// fields (on import: typed when nothing is lost).
+func fitsTyped(t typedConfig, raw json.RawMessage) bool {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return false
+	}
+	for k := range m {
+		found := false
+		for _, f := range t.fields {
+			found = found || f.name == k
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// durationValidator requires a Go duration ("5m", "1h30m") greater than 0.
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return "a duration such as 30s, 5m or 1h30m"
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%s is not a duration: write a number with a unit, such as 30s, 5m or 1h30m (Go's time.ParseDuration).", quote(req.ConfigValue.ValueString())))
+	case d <= 0:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%s is not greater than zero: Bifrost would use its default (5m) instead.", quote(req.ConfigValue.ValueString())))
+	}
+}
