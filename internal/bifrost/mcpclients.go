@@ -19,6 +19,7 @@ type MCPClientConfig struct {
 	IsCodeModeClient      bool                 `json:"is_code_mode_client"`
 	ConnectionType        string               `json:"connection_type"`
 	ConnectionString      *SecretVar           `json:"connection_string,omitempty"`
+	StdioConfig           *MCPStdioConfig      `json:"stdio_config,omitempty"`
 	AuthType              string               `json:"auth_type"`
 	Headers               map[string]SecretVar `json:"headers,omitempty"`
 	ToolsToExecute        []string             `json:"tools_to_execute"`
@@ -29,6 +30,16 @@ type MCPClientConfig struct {
 	ToolPricing           map[string]float64   `json:"tool_pricing,omitempty"`
 	AllowOnAllVirtualKeys bool                 `json:"allow_on_all_virtual_keys"`
 	Disabled              bool                 `json:"disabled"`
+}
+
+// MCPStdioConfig is a stdio client's process: Bifrost runs Command with
+// Args on its own host and speaks MCP over its stdin/stdout. Envs are the
+// environment variables the command needs, as Bifrost takes them (a list
+// of strings, added to Bifrost's own environment).
+type MCPStdioConfig struct {
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+	Envs    []string `json:"envs"`
 }
 
 // MCPTool is a tool an MCP server offered when Bifrost last listed them.
@@ -56,16 +67,19 @@ type MCPClient struct {
 // update send every member: the create ignores Disabled (apply it with an
 // update); an update replaces tool_pricing, is_code_mode_client,
 // allow_on_all_virtual_keys, disabled and tool_sync_interval, and keeps
-// what is omitted of the others (nil). connection_type, auth_type and
-// connection_string cannot change after the create.
+// what is omitted of the others (nil). connection_type, auth_type,
+// connection_string and stdio_config cannot change after the create.
 type MCPClientRequest struct {
-	ClientID         string               `json:"client_id,omitempty"`
-	Name             string               `json:"name"`
-	ConnectionType   string               `json:"connection_type,omitempty"`
-	ConnectionString *SecretVar           `json:"connection_string,omitempty"`
-	AuthType         string               `json:"auth_type,omitempty"`
-	Headers          map[string]SecretVar `json:"headers,omitempty"`
-	ToolsToExecute   []string             `json:"tools_to_execute"`
+	ClientID         string     `json:"client_id,omitempty"`
+	Name             string     `json:"name"`
+	ConnectionType   string     `json:"connection_type,omitempty"`
+	ConnectionString *SecretVar `json:"connection_string,omitempty"`
+	// StdioConfig is required for connection_type "stdio"; it cannot change
+	// after the create.
+	StdioConfig    *MCPStdioConfig      `json:"stdio_config,omitempty"`
+	AuthType       string               `json:"auth_type,omitempty"`
+	Headers        map[string]SecretVar `json:"headers,omitempty"`
+	ToolsToExecute []string             `json:"tools_to_execute"`
 	// ToolsToAutoExecute are the tools Bifrost runs without asking, among
 	// ToolsToExecute (every one when that is ["*"]); nil (sent as null) keeps
 	// the stored list on an update, [] clears it.

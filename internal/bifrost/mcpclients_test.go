@@ -100,3 +100,35 @@ func TestMCPClientCreateOutlastsRequestTimeout(t *testing.T) {
 		t.Errorf("expected Bifrost's connection error, got %v", err)
 	}
 }
+
+// TestMCPClientStdio creates a stdio client (the test MCP server's stdio
+// build) and reads its stdio_config back through the list.
+func TestMCPClientStdio(t *testing.T) {
+	bin := mcptest.BuildStdio(t)
+	emu, err := emulator.Start(emulator.Options{Version: "v1.5.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	c, err := bifrost.New(bifrost.Config{Endpoint: emu.URL(), RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sc := &bifrost.MCPStdioConfig{Command: bin, Args: []string{}, Envs: []string{"MCP_MODE=test"}}
+	in := bifrost.MCPClientRequest{ClientID: "s1", Name: "local", ConnectionType: "stdio", StdioConfig: sc, ToolsToExecute: []string{"*"}}
+	if err := c.CreateMCPClient(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetMCPClient(ctx, "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Config.ConnectionType != "stdio" || got.Config.StdioConfig == nil || got.Config.StdioConfig.Command != bin ||
+		strings.Join(got.Config.StdioConfig.Envs, ",") != "MCP_MODE=test" || got.Config.ConnectionString != nil || len(got.Tools) != 3 {
+		t.Errorf("got %+v", got)
+	}
+	if err := c.DeleteMCPClient(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+}

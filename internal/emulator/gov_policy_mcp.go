@@ -3,10 +3,17 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,8 +24,16 @@ import (
 // Bifrost does: an http (Streamable HTTP) client is connected with the MCP
 // SDK (initialize, then tools/list) and stored with the tools it found; one
 // that cannot connect fails after Options.MCPConnectDelay (Bifrost spends
-// about 31 s on its 5 attempts) with the recorded 500. guess: sse and stdio
-// connections are not made (they always fail, as an unreachable server).
+// about 31 s on its 5 attempts) with the recorded 500. A stdio client's
+// command is started (with its args) and spoken to over stdin/stdout the
+// same way; its process lives as long as the client (ended by the delete
+// and by Server.Close). guess (not recorded): the command is looked up in
+// the PATH of Options.Env (the emulated Bifrost's environment, not the
+// test process's), runs with that environment plus stdio_config.envs as
+// given (Bifrost's MCP library appends them to its own environment), and a
+// command that cannot start or speak MCP fails as an unreachable server.
+// guess: sse connections are not made (they always fail, as an
+// unreachable server).
 // AddMCPClient puts a connected client in directly, for tests that do not
 // run an MCP server.
 
@@ -43,6 +58,15 @@ type mcpClient struct {
 	allVKs       bool
 	disabled     bool
 	discovered   []*mcp.Tool // what tools/list answered
+	stdio        *stdioConfig
+	stop         func() // ends a stdio client's process (nil otherwise); idempotent
+}
+
+// stdioConfig is a stdio client's stdio_config.
+type stdioConfig struct {
+	Command string   `json:"command"`
+	Args    []string `json:"args"`
+	Envs    []string `json:"envs"`
 }
 
 // mcpStore holds a server's MCP clients, in creation order. Callers hold
@@ -102,6 +126,9 @@ func (s *Server) RemoveMCPClient(name string) bool {
 func (s *Server) dropMCPClient(c *mcpClient) {
 	st := s.mcps()
 	st.clients = slices.DeleteFunc(st.clients, func(x *mcpClient) bool { return x == c })
+	if c.stop != nil {
+		c.stop()
+	}
 	for _, vk := range s.ownership.vks {
 		vk.mcps = slices.DeleteFunc(vk.mcps, func(m *mcpConfig) bool { return m.client == c.name })
 	}
@@ -134,16 +161,12 @@ type MCPClientUpdateRequest struct {
 // name (embedded under that name, as decoding errors show); EnvVar members
 // are taken raw.
 type TableMCPClient struct {
-	ClientID         string          `json:"client_id"`
-	Name             string          `json:"name"`
-	IsCodeModeClient bool            `json:"is_code_mode_client"`
-	ConnectionType   string          `json:"connection_type"`
-	ConnectionString json.RawMessage `json:"connection_string"`
-	StdioConfig      *struct {
-		Command string   `json:"command"`
-		Args    []string `json:"args"`
-		Envs    []string `json:"envs"`
-	} `json:"stdio_config"`
+	ClientID              string                     `json:"client_id"`
+	Name                  string                     `json:"name"`
+	IsCodeModeClient      bool                       `json:"is_code_mode_client"`
+	ConnectionType        string                     `json:"connection_type"`
+	ConnectionString      json.RawMessage            `json:"connection_string"`
+	StdioConfig           *stdioConfig               `json:"stdio_config"`
 	AuthType              string                     `json:"auth_type"`
 	Headers               map[string]json.RawMessage `json:"headers"`
 	ToolsToExecute        []string                   `json:"tools_to_execute"`
@@ -226,6 +249,13 @@ func (s *Server) renderMCPRow(mc *mcpClient, row bool) object {
 		kv{"connection_type", mc.connType})
 	if mc.connString != nil {
 		o = append(o, kv{"connection_string", mc.connString.shown(s.env, false).wire(s.v2)})
+	}
+	if mc.stdio != nil {
+		// guess: shown as sent (it holds no secret), after connection_string
+		// as in the row; args and envs as [] when none.
+		o = append(o, kv{"stdio_config", object{
+			{"command", mc.stdio.Command}, {"args", nonNil(mc.stdio.Args)}, {"envs", nonNil(mc.stdio.Envs)},
+		}})
 	}
 	o = append(o, kv{"auth_type", mc.authType})
 	if len(mc.headers) > 0 {
@@ -366,18 +396,35 @@ func (s *Server) createMCPClient(c *call) reply {
 		return s.policyErr(http.StatusInternalServerError, "Failed to create MCP config: MCP client with id '"+req.ClientID+"' already exists")
 	}
 	target, hdrs := s.mcpTarget(mc)
+	var cmd *exec.Cmd
+	var cmdErr error
+	if mc.connType == "stdio" {
+		cmd, cmdErr = s.mcpCommand(mc.stdio)
+	}
 	s.mu.Unlock()
-	tools, err := s.mcpConnect(c.r.Context(), mc.connType, target, hdrs)
+	var tools []*mcp.Tool
+	var err error
+	switch {
+	case mc.connType != "stdio":
+		tools, err = s.mcpConnect(c.r.Context(), mc.connType, target, hdrs)
+	case cmdErr != nil:
+		err = cmdErr
+	default:
+		tools, mc.stop, err = s.mcpConnectStdio(c.r.Context(), cmd)
+	}
 	if err != nil {
 		s.mcpConnectWait(c)
 		return s.policyErr(http.StatusInternalServerError, "Failed to connect MCP client: failed to connect MCP client: "+
 			"failed to connect to MCP client "+req.Name+": failed to initialize MCP client "+req.Name+" after 5 retries: "+
-			s.mcpTransportErr(&req.TableMCPClient))
+			s.mcpTransportErr(&req.TableMCPClient, err))
 	}
 	mc.discovered = tools
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.mcpClientExists(req.Name) || s.mcpClientByID(mc.clientID) != nil {
+		if mc.stop != nil {
+			mc.stop()
+		}
 		return s.policyErr(http.StatusInternalServerError, "Failed to create MCP config: MCP client with name '"+req.Name+"' already exists")
 	}
 	st := s.mcps()
@@ -410,6 +457,10 @@ func (s *Server) newMCPClient(req *TableMCPClient) *mcpClient {
 	if len(req.ConnectionString) > 0 && !isNull(req.ConnectionString) {
 		sec := s.parseSecret(req.ConnectionString)
 		mc.connString = &sec
+	}
+	if req.StdioConfig != nil {
+		sc := *req.StdioConfig
+		mc.stdio = &sc
 	}
 	for k, raw := range req.Headers {
 		if mc.headers == nil {
@@ -478,8 +529,9 @@ func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // mcpTransportErr is the last connection error: recorded for http, guessed
-// for sse and stdio.
-func (s *Server) mcpTransportErr(req *TableMCPClient) string {
+// for sse and stdio (for stdio, err: why the command did not start or speak
+// MCP).
+func (s *Server) mcpTransportErr(req *TableMCPClient, err error) string {
 	target := ""
 	if len(req.ConnectionString) > 0 && !isNull(req.ConnectionString) {
 		sec := parseSecretV1(req.ConnectionString)
@@ -494,11 +546,11 @@ func (s *Server) mcpTransportErr(req *TableMCPClient) string {
 	case "sse":
 		return fmt.Sprintf("transport error: failed to connect to SSE stream: Get %q: context deadline exceeded", target)
 	case "stdio":
-		command := ""
-		if req.StdioConfig != nil {
-			command = req.StdioConfig.Command
+		var execErr *exec.Error
+		if errors.As(err, &execErr) || req.StdioConfig == nil || req.StdioConfig.Command == "" {
+			return "failed to start stdio transport: " + err.Error()
 		}
-		return fmt.Sprintf("failed to start stdio transport: exec: %q: executable file not found in $PATH", command)
+		return "transport error: " + err.Error() // guess
 	}
 	return fmt.Sprintf("transport error: failed to send request: failed to send request: Post %q: context deadline exceeded", target)
 }
@@ -558,6 +610,10 @@ func (s *Server) updateMCPClient(c *call, id string) reply {
 	}
 	if req.AuthType != "" && req.AuthType != mc.authType {
 		return s.policyErr(http.StatusBadRequest, "auth_type cannot be changed for an existing MCP client")
+	}
+	if req.StdioConfig != nil && mc.stdio != nil && !sameStdio(*req.StdioConfig, *mc.stdio) {
+		// guess: §2.8's wording for the immutable fields.
+		return s.policyErr(http.StatusBadRequest, "stdio_config cannot be changed for an existing MCP client")
 	}
 	if len(req.ConnectionString) > 0 && !isNull(req.ConnectionString) && mc.connString != nil {
 		in := s.parseSecret(req.ConnectionString)
@@ -624,4 +680,103 @@ func (s *Server) deleteMCPClient(_ *call, id string) reply {
 	}
 	s.dropMCPClient(mc)
 	return stored(policyJSON(http.StatusOK, goMap(kv{"status", "success"}, kv{"message", "MCP client removed successfully"})))
+}
+
+// sameStdio reports whether two stdio_configs are equal (a missing list is
+// an empty one).
+func sameStdio(a, b stdioConfig) bool {
+	return a.Command == b.Command && slices.Equal(a.Args, b.Args) && slices.Equal(a.Envs, b.Envs)
+}
+
+// mcpCommand is the process of a stdio client, not started: the command is
+// looked up in the PATH of the emulated Bifrost's environment (Options.Env)
+// unless it holds a slash, and runs with that environment plus envs
+// (guess). Callers hold s.mu.
+func (s *Server) mcpCommand(sc *stdioConfig) (*exec.Cmd, error) {
+	if sc == nil || sc.Command == "" {
+		return nil, &exec.Error{Name: "", Err: exec.ErrNotFound}
+	}
+	bin, err := lookPath(sc.Command, s.env["PATH"])
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, sc.Args...)
+	cmd.Args[0] = sc.Command
+	env := make([]string, 0, len(s.env)+len(sc.Envs))
+	for _, k := range slices.Sorted(maps.Keys(s.env)) {
+		env = append(env, k+"="+s.env[k])
+	}
+	cmd.Env = append(env, sc.Envs...)
+	return cmd, nil
+}
+
+// lookPath is exec.LookPath with the PATH given.
+func lookPath(command, pathList string) (string, error) {
+	if strings.Contains(command, "/") {
+		if err := executable(command); err != nil {
+			return "", &exec.Error{Name: command, Err: err}
+		}
+		return command, nil
+	}
+	for _, dir := range filepath.SplitList(pathList) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, command)
+		if executable(p) == nil {
+			return p, nil
+		}
+	}
+	return "", &exec.Error{Name: command, Err: exec.ErrNotFound}
+}
+
+func executable(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() || fi.Mode()&0o111 == 0 {
+		return fs.ErrPermission
+	}
+	return nil
+}
+
+// mcpStdioTerminate is how long the end of a stdio client's process waits
+// for it to exit once its stdin is closed, before it is signalled.
+const mcpStdioTerminate = time.Second
+
+// mcpConnectStdio starts cmd and speaks MCP to it over its stdin/stdout
+// (initialize, then tools/list), as Bifrost does. On success the process
+// keeps running: stop ends it (and is called when the server closes).
+func (s *Server) mcpConnectStdio(ctx context.Context, cmd *exec.Cmd) (tools []*mcp.Tool, stop func(), err error) {
+	ctx, cancel := context.WithTimeout(ctx, mcpAttemptTimeout)
+	defer cancel()
+	client := mcp.NewClient(&mcp.Implementation{Name: "bifrost", Version: s.opts.Version}, nil)
+	session, err := client.Connect(ctx, &mcp.CommandTransport{Command: cmd, TerminateDuration: mcpStdioTerminate}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for t, err := range session.Tools(ctx, nil) {
+		if err != nil {
+			_ = session.Close()
+			return nil, nil, err
+		}
+		tools = append(tools, t)
+	}
+	done := make(chan struct{})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			close(done)
+			_ = session.Close()
+		})
+	}
+	go func() {
+		select {
+		case <-s.closing:
+			stop()
+		case <-done:
+		}
+	}()
+	return tools, stop, nil
 }

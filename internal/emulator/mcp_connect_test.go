@@ -2,6 +2,9 @@ package emulator
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -210,6 +213,104 @@ func TestMCPClientToolOptions(t *testing.T) {
 			}
 			if c := get(); len(c.ToolsToAutoExecute) != 0 {
 				t.Errorf("auto-execute kept with nothing to execute: %+v", c)
+			}
+		})
+	}
+}
+
+// waitEnded waits (a little) for the process pid to end.
+func waitEnded(pid int) bool {
+	for range 50 {
+		if !mcptest.Running(pid) {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
+}
+
+// TestMCPClientStdio covers a stdio client: the command (the test MCP
+// server's stdio build) is started with its args and envs, spoken to
+// (initialize, tools/list), listed with its stdio_config, kept running
+// while the client exists and ended by the delete and by Server.Close;
+// stdio_config cannot change; a command that is missing (looked up in the
+// PATH of Options.Env) or that does not speak MCP fails as an unreachable
+// server.
+func TestMCPClientStdio(t *testing.T) {
+	bin := mcptest.BuildStdio(t)
+	for _, version := range []string{"v1.5.1", "v2.2.6"} {
+		t.Run(version, func(t *testing.T) {
+			dir := t.TempDir()
+			pidFile := filepath.Join(dir, "pid")
+			s, call := versioned(t, version, Options{MCPConnectDelay: -1, Env: map[string]string{"PATH": filepath.Dir(bin)}})
+			stdio := func(command string, args ...string) string {
+				b, _ := json.Marshal(map[string]any{"command": command, "args": args, "envs": []string{"MCP_MODE=test"}})
+				return string(b)
+			}
+			create := `{"client_id":"s1","name":"local","connection_type":"stdio","stdio_config":` + stdio(bin, "-pidfile", pidFile) +
+				`,"tools_to_execute":["*"]}`
+			if status, body := call("POST", "/api/mcp/client", create); status != 200 {
+				t.Fatalf("create: %d %s", status, body)
+			}
+			pid := mcptest.PIDFromFile(pidFile)
+			if !mcptest.Running(pid) {
+				t.Fatalf("the stdio server (pid %d) is not running", pid)
+			}
+			environ, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+			if err == nil && !strings.Contains(string(environ), "MCP_MODE=test") {
+				t.Errorf("envs not passed: %q", environ)
+			}
+			status, body := call("GET", "/api/mcp/clients", "")
+			if status != 200 || !strings.Contains(body, `"connection_type":"stdio","stdio_config":{"command":"`+bin+`","args":["-pidfile","`+pidFile+`"],"envs":["MCP_MODE=test"]}`) {
+				t.Errorf("list: %d %s", status, body)
+			}
+			if c := listMCP(t, call); len(c) != 1 || len(c[0].Tools) != len(mcptest.Tools) || c[0].State != "connected" {
+				t.Errorf("listed: %+v", c)
+			}
+			// By name, through the PATH of the emulated environment.
+			if status, body := call("POST", "/api/mcp/client", `{"name":"bypath","connection_type":"stdio","stdio_config":`+stdio("mcptest-stdio")+`}`); status != 200 {
+				t.Errorf("create by name: %d %s", status, body)
+			}
+			if status, body := call("PUT", "/api/mcp/client/s1", `{"name":"local","stdio_config":`+stdio(bin)+`}`); status != 400 ||
+				!strings.Contains(body, "stdio_config cannot be changed for an existing MCP client") {
+				t.Errorf("stdio_config change: %d %s", status, body)
+			}
+			if status, body := call("PUT", "/api/mcp/client/s1", `{"name":"local","stdio_config":`+stdio(bin, "-pidfile", pidFile)+`}`); status != 200 {
+				t.Errorf("same stdio_config: %d %s", status, body)
+			}
+			if !mcptest.Running(pid) {
+				t.Fatal("the process ended with the update")
+			}
+			if status, _ := call("DELETE", "/api/mcp/client/s1", ""); status != 200 {
+				t.Errorf("delete: %d", status)
+			}
+			if !waitEnded(pid) {
+				t.Errorf("the process %d outlived its client", pid)
+			}
+			// Failures: a missing command, one that does not speak MCP.
+			for _, tc := range []struct{ stdio, want string }{
+				{stdio("no-such-mcp-server"), `failed to start stdio transport: exec: \"no-such-mcp-server\": executable file not found in $PATH`},
+				{stdio(filepath.Join(dir, "missing")), `failed to start stdio transport: exec: \"` + filepath.Join(dir, "missing") + `\"`},
+				{stdio(bin, "-pidfile", filepath.Join(dir, "no", "such", "dir")), "Failed to connect MCP client: failed to connect MCP client: " +
+					"failed to connect to MCP client bad: failed to initialize MCP client bad after 5 retries: transport error:"},
+			} {
+				status, body := call("POST", "/api/mcp/client", `{"name":"bad","connection_type":"stdio","stdio_config":`+tc.stdio+`}`)
+				if status != 500 || !strings.Contains(body, tc.want) {
+					t.Errorf("%s: %d %s", tc.stdio, status, body)
+				}
+			}
+			if c := listMCP(t, call); len(c) != 1 || c[0].Config.Name != "bypath" {
+				t.Errorf("after the failures: %+v", c)
+			}
+			// Server.Close ends the processes left.
+			second := filepath.Join(dir, "pid2")
+			if status, body := call("POST", "/api/mcp/client", `{"name":"kept","connection_type":"stdio","stdio_config":`+stdio(bin, "-pidfile", second)+`}`); status != 200 {
+				t.Fatalf("create: %d %s", status, body)
+			}
+			pid = mcptest.PIDFromFile(second)
+			s.Close()
+			if !waitEnded(pid) {
+				t.Errorf("the process %d outlived the server", pid)
 			}
 		})
 	}

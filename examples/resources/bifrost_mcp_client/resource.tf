@@ -42,6 +42,20 @@ resource "bifrost_mcp_client" "calculator" {
   allow_on_all_virtual_keys = true
 }
 
+# A stdio MCP server: Bifrost runs the command on its own host (it must be
+# installed there) and speaks MCP over its stdin/stdout. Any change of
+# stdio_config replaces the client.
+resource "bifrost_mcp_client" "github" {
+  name            = "github"
+  connection_type = "stdio"
+  stdio_config = {
+    command = "npx"
+    args    = ["-y", "@modelcontextprotocol/server-github"]
+    envs    = ["GITHUB_PERSONAL_ACCESS_TOKEN"] # needed by the command, from Bifrost's environment
+  }
+  tools_to_execute = ["search_repositories", "get_file_contents"]
+}
+
 # Virtual keys are granted tools of a client by its name.
 resource "bifrost_virtual_key" "support_bot" {
   name = "support-bot"

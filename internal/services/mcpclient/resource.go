@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
@@ -46,6 +47,7 @@ type model struct {
 	ConnectionString          types.String   `tfsdk:"connection_string"`
 	ConnectionStringWO        types.String   `tfsdk:"connection_string_wo"`
 	ConnectionStringWOVersion types.Int64    `tfsdk:"connection_string_wo_version"`
+	StdioConfig               types.Object   `tfsdk:"stdio_config"`
 	AuthType                  types.String   `tfsdk:"auth_type"`
 	Headers                   types.Map      `tfsdk:"headers"`
 	HeadersWO                 types.Map      `tfsdk:"headers_wo"`
@@ -63,6 +65,17 @@ type model struct {
 	Timeouts                  timeouts.Value `tfsdk:"timeouts"`
 }
 
+// stdioModel is stdio_config.
+type stdioModel struct {
+	Command types.String `tfsdk:"command"`
+	Args    types.List   `tfsdk:"args"`
+	Envs    types.List   `tfsdk:"envs"`
+}
+
+var stdioAttrTypes = map[string]attr.Type{
+	"command": types.StringType, "args": types.ListType{ElemType: types.StringType}, "envs": types.ListType{ElemType: types.StringType},
+}
+
 // kind is what the governance helpers need to know of MCP clients.
 var kind = governance.Kind[bifrost.MCPClient]{
 	Noun: "MCP client", UniqueNames: true, ImportHint: " Import by client_id, or by name with \"name=<client name>\".",
@@ -78,8 +91,9 @@ func (r *mcpClientResource) Configure(_ context.Context, req resource.ConfigureR
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig checks that headers go with auth_type "headers", and that
-// the tools to auto-execute are among the tools to execute.
+// ValidateConfig checks that headers go with auth_type "headers", that
+// the tools to auto-execute are among the tools to execute, and that the
+// connection is described by what its type needs.
 func (r *mcpClientResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -87,6 +101,7 @@ func (r *mcpClientResource) ValidateConfig(ctx context.Context, req resource.Val
 		return
 	}
 	validateAutoExecute(m, &resp.Diagnostics)
+	validateConnection(m, &resp.Diagnostics)
 	if m.AuthType.IsUnknown() {
 		return
 	}
@@ -106,6 +121,47 @@ func (r *mcpClientResource) ValidateConfig(ctx context.Context, req resource.Val
 	case auth == "headers" && !hasHeaders && !m.Headers.IsUnknown():
 		resp.Diagnostics.AddAttributeError(path.Root("auth_type"), "auth_type \"headers\" without headers",
 			"Set headers (or headers_wo) to the headers to send to the MCP server, or use auth_type = \"none\".")
+	}
+}
+
+// validateConnection applies §2.8: connection_type "stdio" takes
+// stdio_config and no connection string; http and sse take exactly one of
+// connection_string and connection_string_wo, and no stdio_config.
+func validateConnection(m model, diags *diag.Diagnostics) {
+	if m.ConnectionType.IsUnknown() {
+		return
+	}
+	connType := m.ConnectionType.ValueString()
+	if connType == "" {
+		connType = "http"
+	}
+	hasConn := !m.ConnectionString.IsNull() || !m.ConnectionStringWO.IsNull()
+	if connType == "stdio" {
+		if m.StdioConfig.IsNull() {
+			diags.AddAttributeError(path.Root("stdio_config"), "stdio_config required",
+				"connection_type = \"stdio\" needs stdio_config: the command Bifrost runs on its own host (with its args and envs) "+
+					"to speak MCP over its stdin/stdout.")
+		}
+		if hasConn {
+			at := path.Root("connection_string")
+			if m.ConnectionString.IsNull() {
+				at = path.Root("connection_string_wo")
+			}
+			diags.AddAttributeError(at, "Connection string not allowed with stdio",
+				"A stdio MCP client is a process Bifrost starts (stdio_config), not a URL: remove connection_string and connection_string_wo, "+
+					"or use connection_type = \"http\" or \"sse\".")
+		}
+		return
+	}
+	if !m.StdioConfig.IsNull() {
+		diags.AddAttributeError(path.Root("stdio_config"), "stdio_config needs connection_type \"stdio\"",
+			fmt.Sprintf("connection_type is %q: Bifrost connects to connection_string and ignores stdio_config. Set connection_type = \"stdio\" "+
+				"to run the command, or remove stdio_config.", connType))
+	}
+	if !hasConn {
+		diags.AddAttributeError(path.Root("connection_string"), "Invalid Attribute Combination",
+			fmt.Sprintf("Exactly one of connection_string and connection_string_wo must be configured for connection_type %q "+
+				"(the MCP server's URL).", connType))
 	}
 }
 
@@ -178,6 +234,17 @@ func request(ctx context.Context, m model, config tfsdk.Config, diags *diag.Diag
 	if known(m.IsPingAvailable) {
 		in.IsPingAvailable = m.IsPingAvailable.ValueBoolPointer()
 	}
+	if known(m.StdioConfig) {
+		var sm stdioModel
+		diags.Append(m.StdioConfig.As(ctx, &sm, basetypes.ObjectAsOptions{})...)
+		in.StdioConfig = &bifrost.MCPStdioConfig{Command: sm.Command.ValueString(), Args: []string{}, Envs: []string{}}
+		if known(sm.Args) {
+			diags.Append(sm.Args.ElementsAs(ctx, &in.StdioConfig.Args, false)...)
+		}
+		if known(sm.Envs) {
+			diags.Append(sm.Envs.ElementsAs(ctx, &in.StdioConfig.Envs, false)...)
+		}
+	}
 	var connWO types.String
 	diags.Append(config.GetAttribute(ctx, path.Root("connection_string_wo"), &connWO)...)
 	if known(connWO) {
@@ -226,6 +293,11 @@ func flatten(ctx context.Context, got *bifrost.MCPClient, prior model, diags *di
 		m.ConnectionString = secret.State(prior.ConnectionString, c.ConnectionString)
 	}
 	m.ConnectionStringWO, m.HeadersWO = types.StringNull(), types.MapNull(types.StringType)
+	stdio := c.StdioConfig
+	if c.ConnectionType != "stdio" {
+		stdio = nil // an empty stdio_config shown for an http or sse client
+	}
+	m.StdioConfig = flattenStdio(ctx, stdio, prior.StdioConfig, diags)
 	if prior.HeadersWOVersion.IsNull() {
 		var knownHeaders map[string]types.String
 		if known(prior.Headers) {
@@ -287,6 +359,37 @@ func flatten(ctx context.Context, got *bifrost.MCPClient, prior model, diags *di
 		m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType})}
 	}
 	return m
+}
+
+// flattenStdio is the state of a stdio_config read back: prior when
+// Bifrost shows none; empty lists stay null when they were not set.
+func flattenStdio(ctx context.Context, got *bifrost.MCPStdioConfig, prior types.Object, diags *diag.Diagnostics) types.Object {
+	if got == nil {
+		if prior.IsUnknown() {
+			return types.ObjectNull(stdioAttrTypes)
+		}
+		return prior
+	}
+	var pm stdioModel
+	if known(prior) {
+		diags.Append(prior.As(ctx, &pm, basetypes.ObjectAsOptions{})...)
+	}
+	list := func(vs []string, was types.List) types.List {
+		if len(vs) == 0 && !known(was) {
+			return types.ListNull(types.StringType)
+		}
+		if vs == nil {
+			vs = []string{}
+		}
+		l, d := types.ListValueFrom(ctx, types.StringType, vs)
+		diags.Append(d...)
+		return l
+	}
+	o, d := types.ObjectValueFrom(ctx, stdioAttrTypes, stdioModel{
+		Command: types.StringValue(got.Command), Args: list(got.Args, pm.Args), Envs: list(got.Envs, pm.Envs),
+	})
+	diags.Append(d...)
+	return o
 }
 
 func (r *mcpClientResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -369,6 +472,11 @@ func (r *mcpClientResource) createError(diags *diag.Diagnostics, in bifrost.MCPC
 		msg = e.Message
 	}
 	switch {
+	case containsAll(msg, "Failed to connect MCP client") && in.StdioConfig != nil:
+		diags.AddError("Bifrost cannot start the stdio MCP server",
+			fmt.Sprintf("Bifrost (%s) runs the command of stdio_config (%q) on its own host when the client %q is created, and could not "+
+				"start it or speak MCP with it over stdin/stdout: the command must exist on the Bifrost host (a name is looked up in Bifrost's "+
+				"PATH), with the args and envs it needs, and serve MCP on stdio.\n\nBifrost said: %s", r.client.Endpoint(), in.StdioConfig.Command, in.Name, err))
 	case containsAll(msg, "Failed to connect MCP client"):
 		diags.AddError("Bifrost cannot connect to the MCP server",
 			fmt.Sprintf("Bifrost (%s) connects to the MCP server when the client %q is created, and could not: the server must be running "+
@@ -416,8 +524,9 @@ func (r *mcpClientResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// connection_string cannot change (a change replaces): omitted, kept.
-	in.ClientID, in.ConnectionString = "", nil
+	// connection_string and stdio_config cannot change (a change
+	// replaces): omitted, kept.
+	in.ClientID, in.ConnectionString, in.StdioConfig = "", nil, nil
 	id := state.ID.ValueString()
 	if err := r.client.UpdateMCPClient(ctx, id, in); err != nil {
 		resp.Diagnostics.AddError("Cannot update the MCP client", err.Error())

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -55,8 +57,8 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			},
 			"connection_type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("http"),
-				MarkdownDescription: "`http` (Streamable HTTP, the default) or `sse`. Changing it replaces the client (Bifrost cannot " +
-					"change it). `stdio` clients (a process on the Bifrost host) are not supported by this resource.",
+				MarkdownDescription: "`http` (Streamable HTTP, the default), `sse`, or `stdio` (Bifrost runs `stdio_config.command` on " +
+					"its own host and speaks MCP over its stdin/stdout). Changing it replaces the client (Bifrost cannot change it).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{connectionTypeValidator{}},
 			},
@@ -64,9 +66,9 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Optional: true, Sensitive: true,
 				MarkdownDescription: "The MCP server's URL, or `env.NAME` for Bifrost to read it from its environment. Bifrost shows " +
 					"it redacted, so only a change of an `env.` reference made outside Terraform is seen. Changing it replaces the client. " +
-					"Exactly one of `connection_string` and `connection_string_wo` is required.",
+					"For `http` and `sse`, exactly one of `connection_string` and `connection_string_wo` is required; `stdio` takes neither.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{urlValidator{}, stringvalidator.ExactlyOneOf(path.MatchRoot("connection_string_wo")),
+				Validators: []validator.String{urlValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("connection_string_wo")),
 					stringvalidator.ConflictsWith(path.MatchRoot("connection_string_wo_version"))},
 			},
 			"connection_string_wo": schema.StringAttribute{
@@ -78,6 +80,28 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"connection_string_wo_version": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Version of `connection_string_wo`; changing it replaces the client.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"stdio_config": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "The process of a `stdio` client (required with `connection_type = \"stdio\"`, refused otherwise): " +
+					"Bifrost starts `command` with `args` **on the Bifrost host** when the client is created, and speaks MCP over its " +
+					"stdin/stdout; the command must exist there. Bifrost cannot change it: any change replaces the client.",
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"command": schema.StringAttribute{
+						Required: true, MarkdownDescription: "The executable Bifrost runs (a name looked up in Bifrost's `PATH`, or a path).",
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"args": schema.ListAttribute{
+						ElementType: types.StringType, Optional: true, MarkdownDescription: "The command's arguments.",
+					},
+					"envs": schema.ListAttribute{
+						ElementType: types.StringType, Optional: true,
+						MarkdownDescription: "Environment variables the command needs, as Bifrost's `stdio_config.envs` takes them (a list " +
+							"of strings, e.g. `[\"GITHUB_TOKEN\"]`): Bifrost adds them to its own environment, which the process inherits.",
+						Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+					},
+				},
 			},
 			"auth_type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("none"),
@@ -212,7 +236,7 @@ func suggestName(name string) string {
 
 type connectionTypeValidator struct{}
 
-func (connectionTypeValidator) Description(context.Context) string { return "http or sse" }
+func (connectionTypeValidator) Description(context.Context) string { return "http, sse or stdio" }
 func (v connectionTypeValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
@@ -221,13 +245,10 @@ func (connectionTypeValidator) ValidateString(_ context.Context, req validator.S
 		return
 	}
 	switch v := req.ConfigValue.ValueString(); v {
-	case "http", "sse":
-	case "stdio":
-		resp.Diagnostics.AddAttributeError(req.Path, "stdio MCP clients are not supported",
-			"A stdio MCP client is a process Bifrost starts on its own host (stdio_config), which this resource does not manage. Use \"http\" or \"sse\".")
+	case "http", "sse", "stdio":
 	default:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid connection type",
-			fmt.Sprintf("connection_type %q: expected \"http\" (Streamable HTTP) or \"sse\".", v))
+			fmt.Sprintf("connection_type %q: expected \"http\" (Streamable HTTP), \"sse\" or \"stdio\" (a process on the Bifrost host).", v))
 	}
 }
 
