@@ -72,21 +72,7 @@ func (im *Importer) ImportID(t testing.TB, id, identityID string) (string, []*tf
 // one), and returns the diagnostics.
 func (im *Importer) ReadGone(t testing.TB, state map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	t.Helper()
-	typ := im.ResourceType(im.TypeName)
-	current := im.Value(t, typ, state)
-	resp, err := im.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
-		TypeName: im.TypeName, CurrentState: &current, CurrentIdentity: im.identity(t, Str(t, state["id"])),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, err := resp.NewState.Unmarshal(typ); err != nil || !v.IsNull() {
-		t.Errorf("new state %v (%v), want null", v, err)
-	}
-	if resp.NewIdentity == nil {
-		t.Errorf("no identity after removing the %s", im.TypeName)
-	}
-	return resp.Diagnostics
+	return im.ReadGoneAs(t, state, im.identity(t, Str(t, state["id"])))
 }
 
 // Destroy applies the destroy of the resource of prior, and returns the

@@ -91,10 +91,16 @@ type Identity struct {
 
 // SetIdentity sets the resource identity, when Terraform supports it.
 func SetIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, id types.String) diag.Diagnostics {
+	return SetIdentityOf(ctx, ident, Identity{ID: id})
+}
+
+// SetIdentityOf sets the resource identity to v, the identity model of a
+// resource whose identity is not its id, when Terraform supports it.
+func SetIdentityOf(ctx context.Context, ident *tfsdk.ResourceIdentity, v any) diag.Diagnostics {
 	if ident == nil {
 		return nil
 	}
-	return ident.Set(ctx, Identity{ID: id})
+	return ident.Set(ctx, v)
 }
 
 // IsV2 reports whether the server is Bifrost ≥ 2.0 (asked once per run).

@@ -113,10 +113,7 @@ func isV2(ctx context.Context, c *bifrost.Client, diags *diag.Diagnostics) bool 
 }
 
 func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, model, provider types.String) diag.Diagnostics {
-	if ident == nil {
-		return nil
-	}
-	return ident.Set(ctx, identityModel{ModelName: model, Provider: provider})
+	return governance.SetIdentityOf(ctx, ident, identityModel{ModelName: model, Provider: provider})
 }
 
 func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
@@ -139,18 +136,7 @@ func (r *modelConfigResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Budgets.IsNull() && !plan.Budgets.IsUnknown() && len(plan.Budgets.Elements()) > 1 {
-		v, err := r.client.ServerVersion(ctx)
-		switch {
-		case err != nil:
-			resp.Diagnostics.AddWarning("Cannot tell the Bifrost version",
-				"A model config with several budgets needs Bifrost ≥ 2.0, and the server's version could not be read: "+err.Error())
-		case !v.AtLeast(2, 0):
-			resp.Diagnostics.AddAttributeError(path.Root("budgets"), "Several model config budgets need Bifrost ≥ 2.0",
-				fmt.Sprintf("budgets has %d budgets, but the server at %s runs Bifrost %s, which holds one budget per model config. "+
-					"Keep one budget, or upgrade Bifrost to 2.0 or newer.", len(plan.Budgets.Elements()), r.client.Endpoint(), v.Raw))
-		}
-	}
+	governance.CheckBudgetCount(ctx, r.client, plan.Budgets, "model config", &resp.Diagnostics)
 	if !known(plan.ModelName) || plan.Provider.IsUnknown() {
 		return
 	}

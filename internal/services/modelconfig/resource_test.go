@@ -1,7 +1,6 @@
 package modelconfig_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -61,21 +60,7 @@ func byModel(t *testing.T, tg *acctest.Target, model string) *bifrost.ModelConfi
 // checkDestroyed fails when a bifrost_model_config of the state still
 // exists.
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "bifrost_model_config" {
-				continue
-			}
-			_, err := tg.Client.GetModelConfig(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("model config %s still exists", rs.Primary.ID)
-			}
-			if !bifrost.IsNotFound(err) {
-				return err
-			}
-		}
-		return nil
-	}
+	return acctest.CheckDestroyed(tg, typeName, (*bifrost.Client).GetModelConfig)
 }
 
 // setBudget is the out-of-band update that sets one budget, per version.

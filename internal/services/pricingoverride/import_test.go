@@ -48,14 +48,7 @@ func TestImport_providerServer(t *testing.T) {
 	o := create(t, client, "contract")
 	twin1, twin2 := create(t, client, "twin"), create(t, client, "twin")
 	im := acctest.NewImporter(t, emu.URL(), typeName)
-	for label, in := range map[string][2]string{"by id": {o.ID, ""}, "by name": {"name=contract", ""}, "by identity": {"", o.ID}} {
-		t.Run(label, func(t *testing.T) {
-			got, diags := im.ImportID(t, in[0], in[1])
-			if acctest.HasErrors(diags) || got != o.ID {
-				t.Errorf("imported %q, want %q:%s", got, o.ID, acctest.RenderDiags(diags))
-			}
-		})
-	}
+	im.ExpectImports(t, o.ID, map[string][2]string{"by id": {o.ID, ""}, "by name": {"name=contract", ""}, "by identity": {"", o.ID}})
 	t.Run("ambiguous name", func(t *testing.T) {
 		_, diags := im.ImportID(t, "name=twin", "")
 		acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "",
@@ -88,12 +81,7 @@ func TestReadGone_providerServer(t *testing.T) {
 func TestDeleteGone_providerServer(t *testing.T) {
 	emu, _ := acctest.StartEmulator(t, emulator.Options{})
 	im := acctest.NewImporter(t, emu.URL(), typeName)
-	if diags := im.Destroy(t, goneState(t, im)); len(diags) != 0 {
-		t.Errorf("delete of a gone override:%s", acctest.RenderDiags(diags))
-	}
-	if n := emu.Count(http.MethodDelete, "/api/governance/pricing-overrides/gone-id"); n != 1 {
-		t.Errorf("%d DELETE requests, want 1", n)
-	}
+	im.DestroyGone(t, emu, goneState(t, im), "/api/governance/pricing-overrides/gone-id")
 }
 
 // TestAccPricingOverride_importByIdentity imports with an import block by

@@ -1,7 +1,6 @@
 package pricingoverride_test
 
 import (
-	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -72,21 +71,7 @@ func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.Prici
 // checkDestroyed checks that Bifrost no longer has the overrides of the
 // state.
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "bifrost_pricing_override" {
-				continue
-			}
-			_, err := tg.Client.GetPricingOverride(context.Background(), rs.Primary.ID)
-			if err == nil {
-				return fmt.Errorf("pricing override %s still exists", rs.Primary.ID)
-			}
-			if !bifrost.IsNotFound(err) {
-				return err
-			}
-		}
-		return nil
-	}
+	return acctest.CheckDestroyed(tg, typeName, (*bifrost.Client).GetPricingOverride)
 }
 
 // expect checks that the stored override is s.

@@ -43,10 +43,7 @@ func isV2(ctx context.Context, c *bifrost.Client, diags *diag.Diagnostics) bool 
 }
 
 func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, provider types.String) diag.Diagnostics {
-	if ident == nil {
-		return nil
-	}
-	return ident.Set(ctx, identityModel{Provider: provider})
+	return governance.SetIdentityOf(ctx, ident, identityModel{Provider: provider})
 }
 
 // ModifyPlan warns, at plan time, of a provider Bifrost does not have
@@ -65,18 +62,7 @@ func (r *govResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.Budgets.IsNull() && !plan.Budgets.IsUnknown() && len(plan.Budgets.Elements()) > 1 {
-		v, err := r.client.ServerVersion(ctx)
-		switch {
-		case err != nil:
-			resp.Diagnostics.AddWarning("Cannot tell the Bifrost version",
-				"A provider with several budgets needs Bifrost ≥ 2.0, and the server's version could not be read: "+err.Error())
-		case !v.AtLeast(2, 0):
-			resp.Diagnostics.AddAttributeError(path.Root("budgets"), "Several provider budgets need Bifrost ≥ 2.0",
-				fmt.Sprintf("budgets has %d budgets, but the server at %s runs Bifrost %s, which holds one budget per provider. "+
-					"Keep one budget, or upgrade Bifrost to 2.0 or newer.", len(plan.Budgets.Elements()), r.client.Endpoint(), v.Raw))
-		}
-	}
+	governance.CheckBudgetCount(ctx, r.client, plan.Budgets, "provider", &resp.Diagnostics)
 	if plan.Provider.IsNull() || plan.Provider.IsUnknown() || (!create && plan.Provider.Equal(state.Provider)) {
 		return
 	}

@@ -69,31 +69,17 @@ func TestImport_providerServer(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	ps := acctest.NewProtocolServer(t, emu.URL())
-	ids, err := ps.GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	identType := ids.IdentitySchemas[typeName].ValueType()
+	im := acctest.NewImporter(t, emu.URL(), typeName)
 	imp := func(id, identProvider string) (string, string, []*tfprotov6.Diagnostic) {
-		req := &tfprotov6.ImportResourceStateRequest{TypeName: typeName, ID: id}
+		var ident *tfprotov6.ResourceIdentityData
 		if id == "" {
-			dv := ps.Value(t, identType, map[string]tftypes.Value{"provider_name": str(identProvider)})
-			req.Identity = &tfprotov6.ResourceIdentityData{IdentityData: &dv}
+			ident = im.Identity(t, map[string]tftypes.Value{"provider_name": str(identProvider)})
 		}
-		resp, err := ps.ImportResourceState(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
+		got, key, diags := im.Import(t, id, ident)
+		if key == nil {
+			return got, "", diags
 		}
-		if acctest.HasErrors(resp.Diagnostics) {
-			return "", "", resp.Diagnostics
-		}
-		r := resp.ImportedResources[0]
-		if r.Identity == nil {
-			t.Fatal("import set no identity")
-		}
-		return acctest.Str(t, acctest.Attrs(t, ps.ResourceType(typeName), r.State)["id"]),
-			acctest.Str(t, acctest.Attrs(t, identType, r.Identity.IdentityData)["provider_name"]), resp.Diagnostics
+		return got, acctest.Str(t, key["provider_name"]), diags
 	}
 	for label, in := range map[string][2]string{"by name": {"openai", ""}, "by identity": {"", "openai"}} {
 		t.Run(label, func(t *testing.T) {
@@ -114,10 +100,5 @@ func TestImport_providerServer(t *testing.T) {
 func TestDeleteGone_providerServer(t *testing.T) {
 	emu, _ := acctest.StartEmulator(t, emulator.Options{})
 	im := acctest.NewImporter(t, emu.URL(), typeName)
-	if diags := im.Destroy(t, map[string]tftypes.Value{"id": str("gone"), "provider_name": str("gone")}); len(diags) != 0 {
-		t.Errorf("delete for a gone provider:%s", acctest.RenderDiags(diags))
-	}
-	if n := emu.Count("DELETE", "/api/governance/providers/gone"); n != 1 {
-		t.Errorf("%d DELETE requests, want 1", n)
-	}
+	im.DestroyGone(t, emu, map[string]tftypes.Value{"id": str("gone"), "provider_name": str("gone")}, "/api/governance/providers/gone")
 }

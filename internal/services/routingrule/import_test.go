@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
@@ -53,14 +52,7 @@ func TestImport_providerServer(t *testing.T) {
 	r := createRule(t, client, "contract", "global", "", 1)
 	twin1, twin2 := createRule(t, client, "twin", "global", "", 2), createRule(t, client, "twin", "team", team.ID, 1)
 	im := acctest.NewImporter(t, emu.URL(), typeName)
-	for label, in := range map[string][2]string{"by id": {r.ID, ""}, "by name": {"name=contract", ""}, "by identity": {"", r.ID}} {
-		t.Run(label, func(t *testing.T) {
-			got, diags := im.ImportID(t, in[0], in[1])
-			if acctest.HasErrors(diags) || got != r.ID {
-				t.Errorf("imported %q, want %q:%s", got, r.ID, acctest.RenderDiags(diags))
-			}
-		})
-	}
+	im.ExpectImports(t, r.ID, map[string][2]string{"by id": {r.ID, ""}, "by name": {"name=contract", ""}, "by identity": {"", r.ID}})
 	t.Run("unknown name", func(t *testing.T) {
 		_, diags := im.ImportID(t, "name=nobody", "")
 		acctest.ExpectOneDiag(t, diags, tfprotov6.DiagnosticSeverityError, "",
@@ -103,12 +95,7 @@ func TestReadGone_providerServer(t *testing.T) {
 func TestDeleteGone_providerServer(t *testing.T) {
 	emu, _ := acctest.StartEmulator(t, emulator.Options{})
 	im := acctest.NewImporter(t, emu.URL(), typeName)
-	if diags := im.Destroy(t, goneState()); len(diags) != 0 {
-		t.Errorf("delete of a gone rule:%s", acctest.RenderDiags(diags))
-	}
-	if n := emu.Count(http.MethodDelete, rulesPath+"/gone-id"); n != 1 {
-		t.Errorf("%d DELETE requests, want 1", n)
-	}
+	im.DestroyGone(t, emu, goneState(), rulesPath+"/gone-id")
 }
 
 // globalRuleConfig is the global rule "test" named name at priority.
@@ -162,30 +149,8 @@ func TestAccRoutingRule_createOnce(t *testing.T) {
 			Steps: []resource.TestStep{{
 				PreConfig: func() { emu.DropAfterStore(1, http.MethodPost) },
 				Config:    globalRuleConfig(tg, name, 6),
-				Check: func(s *terraform.State) error {
-					rules, err := tg.Client.ListRoutingRules(acctest.Ctx(t))
-					if err != nil {
-						return err
-					}
-					n := 0
-					for _, r := range rules {
-						if r.Name == name {
-							n++
-							if r.ID != s.RootModule().Resources[addr].Primary.ID {
-								return fmt.Errorf("state holds another routing rule than the one stored")
-							}
-						}
-					}
-					if n != 1 {
-						return fmt.Errorf("%d routing rules named %s, want 1", n, name)
-					}
-					for _, r := range emu.Requests() {
-						if r.Method == http.MethodPost && r.Path == rulesPath && r.Status == 0 {
-							return nil
-						}
-					}
-					return fmt.Errorf("no routing rule create went unanswered: the test did not exercise the lost answer")
-				},
+				Check: acctest.CheckCreatedOnce(t, emu, addr, rulesPath, "routing rule", tg.Client.ListRoutingRules,
+					func(r *bifrost.RoutingRule) bool { return r.Name == name }, func(r *bifrost.RoutingRule) string { return r.ID }),
 			}},
 		})
 	})
@@ -249,24 +214,7 @@ func versionedServer(t *testing.T, v string) (*emulator.Server, *bifrost.Client,
 	if strings.HasPrefix(v, "v2.") {
 		opts.SetupToken = "rr-setup-token-0123456789"
 	}
-	emu, err := emulator.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	client, err := bifrost.New(bifrost.Config{Endpoint: emu.URL(), SetupToken: opts.SetupToken})
-	if err != nil {
-		t.Fatal(err)
-	}
-	attrs := map[string]tftypes.Value{"endpoint": str(emu.URL())}
-	if opts.SetupToken != "" {
-		attrs["setup_token"] = str(opts.SetupToken)
-	}
-	ps, diags := acctest.ConfigureProtocolServer(t, attrs)
-	if acctest.HasErrors(diags) {
-		t.Fatalf("configure:%s", acctest.RenderDiags(diags))
-	}
-	return emu, client, ps
+	return acctest.StartConfigured(t, opts)
 }
 
 // applyCreate plans and applies the create of the global rule named name at
@@ -313,15 +261,7 @@ func namedIDs(t *testing.T, c *bifrost.Client, name string) []string {
 }
 
 // unanswered is the number of rule creates that got no answer.
-func unanswered(emu *emulator.Server) int {
-	n := 0
-	for _, r := range emu.Requests() {
-		if r.Method == http.MethodPost && r.Path == rulesPath && r.Status == 0 {
-			n++
-		}
-	}
-	return n
-}
+func unanswered(emu *emulator.Server) int { return acctest.Unanswered(emu, http.MethodPost, rulesPath) }
 
 // TestAccRoutingRule_takenAtApply: a rule of that name already holds the
 // (scope, scope_id, priority); the plan only warns (a replacement looks the

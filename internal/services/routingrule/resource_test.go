@@ -1,7 +1,6 @@
 package routingrule_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -71,17 +70,7 @@ func storedRule(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.R
 }
 
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != typeName {
-				continue
-			}
-			if _, err := tg.Client.GetRoutingRule(context.Background(), rs.Primary.ID); !bifrost.IsNotFound(err) {
-				return fmt.Errorf("routing rule %s still exists (%v)", rs.Primary.ID, err)
-			}
-		}
-		return nil
-	}
+	return acctest.CheckDestroyed(tg, typeName, (*bifrost.Client).GetRoutingRule)
 }
 
 // TestAccRoutingRule_lifecycle: create (80/20 between two keys with a
