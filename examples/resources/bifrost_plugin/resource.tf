@@ -52,3 +52,19 @@ resource "bifrost_plugin" "audit" {
   order     = 1
   config    = jsonencode({ destination = "s3://audit-logs" })
 }
+
+variable "webhook_token" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+# A custom plugin whose configuration is write-only (Terraform >= 1.11): sent
+# to Bifrost, never stored in the plan or state. Bump config_wo_version to
+# send a new one.
+resource "bifrost_plugin" "webhook" {
+  name              = "webhook"
+  path              = "/opt/bifrost/plugins/webhook.so"
+  config_wo         = jsonencode({ url = "https://hooks.internal/bifrost", token = var.webhook_token })
+  config_wo_version = 1
+}

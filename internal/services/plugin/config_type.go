@@ -107,10 +107,10 @@ func (objectValidator) ValidateString(_ context.Context, req validator.StringReq
 	switch {
 	case err != nil && !json.Valid([]byte(req.ConfigValue.ValueString())):
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin config",
-			"config is not valid JSON (the value is not shown: it may hold secrets). Write it with jsonencode({ ... }).")
+			req.Path.String()+" is not valid JSON (the value is not shown: it may hold secrets). Write it with jsonencode({ ... }).")
 	case err != nil || m == nil:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin config",
-			fmt.Sprintf("config is JSON but not an object (it is %s): Bifrost refuses anything but an object. Write it with jsonencode({ ... }).", jsonKind(req.ConfigValue.ValueString())))
+			fmt.Sprintf("%s is JSON but not an object (it is %s): Bifrost refuses anything but an object. Write it with jsonencode({ ... }).", req.Path, jsonKind(req.ConfigValue.ValueString())))
 	}
 }
 

@@ -21,6 +21,11 @@ type pluginModel struct {
 	Order     types.Int64  `tfsdk:"order"`
 	IsCustom  types.Bool   `tfsdk:"is_custom"`
 
+	// Write-only form of config: never in the plan or state (see
+	// writeonly.go).
+	ConfigWO        types.String `tfsdk:"config_wo"`
+	ConfigWOVersion types.Int64  `tfsdk:"config_wo_version"`
+
 	MaximConfig         types.Object `tfsdk:"maxim_config"`
 	SemanticCacheConfig types.Object `tfsdk:"semantic_cache_config"`
 }

@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
@@ -55,12 +58,24 @@ func importHint(name string) string {
 	return fmt.Sprintf("terraform import bifrost_plugin.<name> %s (or an import block with id = %s)", quote(name), quote(name))
 }
 
-// ModifyPlan warns, at plan time, of a create whose name Bifrost already
-// has: a warning only, since Terraform plans the create half of a
-// replacement (-replace) without the prior state, while the plugin being
-// replaced still exists; the create itself refuses (see Create).
+// ModifyPlan plans the secrets the configuration leaves null as Bifrost
+// holds them, and null when written from their write-only form
+// (secret.PlanUnmanaged: never "known after apply"). On create, it warns of
+// a name Bifrost already has: a warning only, since Terraform plans the
+// create half of a replacement (-replace) without the prior state, while
+// the plugin being replaced still exists; the create itself refuses (see
+// Create).
 func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	planned, _, err := secret.PlanUnmanaged(req.State.Raw, req.Config.Raw, resp.Plan.Raw, secretPaths())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan the plugin's secrets", err.Error())
+		return
+	}
+	resp.Plan.Raw = planned
+	if !req.State.Raw.IsNull() || r.client == nil {
 		return
 	}
 	var plan pluginModel
@@ -69,7 +84,7 @@ func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	name := plan.Name.ValueString()
-	_, err := r.client.GetPlugin(ctx, name)
+	_, err = r.client.GetPlugin(ctx, name)
 	switch {
 	case err == nil:
 		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Plugin already exists",
@@ -79,6 +94,21 @@ func (r *pluginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.AddWarning("Cannot check the plugin name", "Reading plugin "+quote(name)+": "+err.Error())
 	}
 }
+
+// secretPaths are the plugin's nested secrets with a write-only form (the
+// root config and config_wo are planned by the framework: config is not
+// Computed).
+var secretPaths = sync.OnceValue(func() []*tftypes.AttributePath {
+	var resp resource.SchemaResponse
+	(&pluginResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	var nested []*tftypes.AttributePath
+	for _, p := range secret.PlainPaths(resp.Schema) {
+		if len(p.Steps()) > 1 {
+			nested = append(nested, p)
+		}
+	}
+	return nested
+})
 
 // Create refuses a name Bifrost already has (a create must not take over
 // a plugin: Bifrost's PUT would replace it silently), then POSTs.
@@ -96,6 +126,10 @@ func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	case !bifrost.IsNotFound(err):
 		resp.Diagnostics.AddError("Cannot create the plugin", "Checking that no plugin is named "+quote(name)+": "+err.Error())
+		return
+	}
+	written := writeOnlyFromConfig(ctx, req.Config, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	body := expandCreate(plan, &resp.Diagnostics)
@@ -119,7 +153,7 @@ func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.AddError("Cannot create the plugin", err.Error())
 		return
 	}
-	r.setState(ctx, got, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.setState(ctx, got, plan, written, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // ambiguous reports whether a failed create may nevertheless have been
@@ -149,6 +183,8 @@ func (r *pluginResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	newState := flatten(got, state)
+	keepWriteOnly(ctx, state, &newState, nil, &resp.Diagnostics)
+	checkDrift(ctx, resp.Private, got, &newState, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, newState.ID)...)
 }
@@ -173,6 +209,10 @@ func (r *pluginResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		return
 	}
+	written := writeOnlyFromConfig(ctx, req.Config, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	body := expandUpdate(plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -182,13 +222,18 @@ func (r *pluginResource) Update(ctx context.Context, req resource.UpdateRequest,
 		resp.Diagnostics.AddError("Cannot update the plugin", err.Error())
 		return
 	}
-	r.setState(ctx, got, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.setState(ctx, got, plan, written, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
-// setState stores the plugin as Bifrost answered it over plan.
-func (r *pluginResource) setState(ctx context.Context, got *bifrost.Plugin, plan pluginModel, state stateSetter, ident identitySetter, diags *diag.Diagnostics) {
+// setState stores the plugin as Bifrost answered it over plan (written:
+// the nested secrets just sent from their write-only form), and the
+// fingerprints of the secrets written write-only.
+func (r *pluginResource) setState(ctx context.Context, got *bifrost.Plugin, plan pluginModel, written []path.Path,
+	private providerdata.PrivateState, state stateSetter, ident identitySetter, diags *diag.Diagnostics) {
 	newState := flatten(got, plan)
+	keepWriteOnly(ctx, plan, &newState, written, diags)
 	diags.Append(state.Set(ctx, newState)...)
+	diags.Append(recordWrite(ctx, private, got, newState)...)
 	diags.Append(governance.SetIdentity(ctx, ident, newState.ID)...)
 }
 

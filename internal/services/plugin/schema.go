@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -52,8 +53,21 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "The plugin's configuration: a JSON object (write it with `jsonencode`), compared by meaning. " +
 					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none. For `maxim` and " +
 					"`semantic_cache`, `maxim_config` and `semantic_cache_config` are typed alternatives (conflicting with `config`).",
-				Validators:    []validator.String{objectValidator{}},
+				Validators:    []validator.String{objectValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("config_wo"))},
 				PlanModifiers: []planmodifier.String{keepEquivalent{}},
+			},
+			"config_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: "Write-only alternative to `config` (Terraform ≥ 1.11): the same JSON object, sent to Bifrost but never stored " +
+					"in the plan or state. Conflicts with `config` and the typed configs. Change `config_wo_version` to write a new value. " +
+					"A change made outside Terraform is detected (only a SHA-256 of the config is kept, in private state) and the plan writes " +
+					"`config_wo` again.",
+				Validators: []validator.String{objectValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("config_wo_version"))},
+			},
+			"config_wo_version": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "Version of `config_wo`; change it to send a new `config_wo` to Bifrost.",
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("config_wo"))},
 			},
 			"path": schema.StringAttribute{
 				Optional: true,

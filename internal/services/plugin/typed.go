@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 // The typed configs of the built-in plugins whose configuration Bifrost
@@ -53,26 +55,32 @@ func (t typedConfig) attrTypes() map[string]attr.Type {
 
 func (t typedConfig) null() types.Object { return types.ObjectNull(t.attrTypes()) }
 
+// apiKeyWODetection is the drift note of maxim_config.api_key_wo.
+const apiKeyWODetection = "A change made outside Terraform is detected (Bifrost returns the key in clear; only its SHA-256 is kept, " +
+	"in private state) and the plan writes `api_key_wo` again."
+
 var typedConfigs = []typedConfig{
 	{
 		attr: "maxim_config", plugin: "maxim",
-		fields: []typedField{{"api_key", types.StringType}, {"log_repo_id", types.StringType}},
+		fields: []typedField{
+			{"api_key", types.StringType}, {"api_key_wo", types.StringType}, {"api_key_wo_version", types.Int64Type},
+			{"log_repo_id", types.StringType},
+		},
 		schema: schema.SingleNestedAttribute{
 			Optional: true,
 			MarkdownDescription: "The configuration of the `maxim` plugin, typed (instead of `config`; only when `name` is `maxim`). " +
 				"Sent as the same JSON object `config` would send.",
-			Attributes: map[string]schema.Attribute{
-				"api_key": schema.StringAttribute{
-					Required: true, Sensitive: true,
-					MarkdownDescription: "The Maxim API key (`api_key`). Bifrost stores and returns it in clear.",
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				},
+			Attributes: secret.Merge(secret.WriteOnlyAttributes("api_key", schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "The Maxim API key (`api_key`). Bifrost stores and returns it in clear. Required unless `api_key_wo` is set.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			}, apiKeyWODetection), map[string]schema.Attribute{
 				"log_repo_id": schema.StringAttribute{
 					Optional:            true,
 					MarkdownDescription: "The default Maxim log repository (`log_repo_id`); a request may name another with the `x-bf-maxim-log-repo-id` header.",
 					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				},
-			},
+			}),
 		},
 	},
 	{
@@ -160,6 +168,7 @@ func setTyped(m *pluginModel, t typedConfig, v types.Object) {
 // validateTyped refuses a typed config on another plugin, next to config,
 // or next to another typed config.
 func validateTyped(m pluginModel, diags *diag.Diagnostics) {
+	validateMaximKey(m, diags)
 	var set []typedConfig
 	for _, t := range typedConfigs {
 		if v := typedValue(m, t); !v.IsNull() {
@@ -181,6 +190,11 @@ func validateTyped(m pluginModel, diags *diag.Diagnostics) {
 				fmt.Sprintf("%s and config are both set: give the plugin's configuration once, either typed (%s) or as JSON (config).", t.attr, t.attr))
 			continue
 		}
+		if !m.ConfigWO.IsNull() {
+			diags.AddAttributeError(p, "Conflicting plugin configs",
+				fmt.Sprintf("%s and config_wo are both set: give the plugin's configuration once, either typed (%s) or as JSON (config_wo).", t.attr, t.attr))
+			continue
+		}
 		if m.Name.IsUnknown() || m.Name.ValueString() == t.plugin {
 			continue
 		}
@@ -194,6 +208,20 @@ func validateTyped(m pluginModel, diags *diag.Diagnostics) {
 	}
 }
 
+// validateMaximKey requires maxim_config.api_key or api_key_wo (the
+// schema cannot: api_key is optional for api_key_wo's sake).
+func validateMaximKey(m pluginModel, diags *diag.Diagnostics) {
+	if m.MaximConfig.IsNull() || m.MaximConfig.IsUnknown() {
+		return
+	}
+	a := m.MaximConfig.Attributes()
+	key, wo := a["api_key"], a["api_key_wo"]
+	if key != nil && key.IsNull() && wo != nil && wo.IsNull() {
+		diags.AddAttributeError(path.Root("maxim_config").AtName("api_key"), "Missing Maxim API key",
+			"maxim_config needs the Maxim API key: set api_key, or api_key_wo (write-only) with api_key_wo_version.")
+	}
+}
+
 // expandTyped is the JSON object of a known typed config: its set fields.
 func expandTyped(t typedConfig, v types.Object) (json.RawMessage, diag.Diagnostics) {
 	attrs := v.Attributes()
@@ -201,7 +229,7 @@ func expandTyped(t typedConfig, v types.Object) (json.RawMessage, diag.Diagnosti
 	var diags diag.Diagnostics
 	for _, f := range t.fields {
 		a, ok := attrs[f.name]
-		if !ok || a.IsNull() || a.IsUnknown() {
+		if !ok || a.IsNull() || a.IsUnknown() || secret.IsWriteOnlyCompanion(f.name) {
 			continue
 		}
 		switch x := a.(type) {
