@@ -38,6 +38,7 @@ type clientModel struct {
 	ClientID         types.String       `tfsdk:"client_id"`
 	Name             types.String       `tfsdk:"name"`
 	ConnectionType   types.String       `tfsdk:"connection_type"`
+	StdioConfig      *dsStdioModel      `tfsdk:"stdio_config"`
 	AuthType         types.String       `tfsdk:"auth_type"`
 	ToolsToExecute   []string           `tfsdk:"tools_to_execute"`
 	ToolsToAutoExec  []string           `tfsdk:"tools_to_auto_execute"`
@@ -50,6 +51,14 @@ type clientModel struct {
 	State            types.String       `tfsdk:"state"`
 	Tools            []toolModel        `tfsdk:"tools"`
 	VKConfigs        []vkModel          `tfsdk:"vk_configs"`
+}
+
+// dsStdioModel is a client's stdio_config (nil, shown null, for http and
+// sse clients).
+type dsStdioModel struct {
+	Command types.String `tfsdk:"command"`
+	Args    []string     `tfsdk:"args"`
+	Envs    []string     `tfsdk:"envs"`
 }
 
 type clientsModel struct {
@@ -78,10 +87,18 @@ func (d *clientsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"clients": schema.ListNestedAttribute{
 				Computed: true, MarkdownDescription: "The MCP clients.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"client_id":        str("The client's id."),
-					"name":             str("The client's name."),
-					"connection_type":  str("`http`, `sse` or `stdio`."),
-					"auth_type":        str("`none`, `headers`, `oauth` or `per_user_oauth`."),
+					"client_id":       str("The client's id."),
+					"name":            str("The client's name."),
+					"connection_type": str("`http`, `sse` or `stdio`."),
+					"auth_type":       str("`none`, `headers`, `oauth` or `per_user_oauth`."),
+					"stdio_config": schema.SingleNestedAttribute{Computed: true,
+						MarkdownDescription: "The process Bifrost runs on its own host for a `stdio` client (null for `http` and `sse`).",
+						Attributes: map[string]schema.Attribute{
+							"command": str("The executable Bifrost runs."),
+							"args":    schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "The command's arguments."},
+							"envs": schema.ListAttribute{ElementType: types.StringType, Computed: true,
+								MarkdownDescription: "The environment variables Bifrost adds for the command, as it takes them (a list of strings)."},
+						}},
 					"tools_to_execute": schema.ListAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: "The tools Bifrost may run (`[\"*\"]`: all)."},
 					"tools_to_auto_execute": schema.ListAttribute{ElementType: types.StringType, Computed: true,
 						MarkdownDescription: "The tools Bifrost runs without asking first (`[\"*\"]`: all)."},
@@ -137,6 +154,10 @@ func (d *clientsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			IsPingAvailable:  types.BoolValue(cfg.IsPingAvailable == nil || *cfg.IsPingAvailable),
 			Disabled:         types.BoolValue(cfg.Disabled), State: types.StringValue(c.State),
 			Tools: []toolModel{}, VKConfigs: []vkModel{},
+		}
+		if cfg.ConnectionType == "stdio" && cfg.StdioConfig != nil {
+			cm.StdioConfig = &dsStdioModel{Command: types.StringValue(cfg.StdioConfig.Command),
+				Args: nonNil(cfg.StdioConfig.Args), Envs: nonNil(cfg.StdioConfig.Envs)}
 		}
 		for k, v := range cfg.ToolPricing {
 			cm.ToolPricing[k] = v

@@ -226,6 +226,7 @@ data "bifrost_mcp_clients" "all" {
 						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.is_code_mode_client", "false"),
 						resource.TestCheckResourceAttr("data.bifrost_mcp_clients.all", "clients.0.allow_on_all_virtual_keys", "true"),
 						resource.TestCheckResourceAttrPair("data.bifrost_mcp_clients.all", "clients.0.client_id", addr, "client_id"),
+						resource.TestCheckNoResourceAttr("data.bifrost_mcp_clients.all", "clients.0.stdio_config.command"),
 					),
 				},
 				// Import: Bifrost shows the secrets redacted, so they are not compared.

@@ -55,6 +55,7 @@ func TestAccMCPClient_stdio(t *testing.T) {
 		dir := t.TempDir()
 		pid1, pid2 := filepath.Join(dir, "pid1"), filepath.Join(dir, "pid2")
 		name, vkName := clientName("mcpstdio"), acctest.Name("vk-stdio")
+		const ds = "data.bifrost_mcp_clients.all"
 		withVK := stdioConfig(name, bin, pid1) + fmt.Sprintf(`
 resource "bifrost_virtual_key" "test" {
   name = %q
@@ -62,7 +63,12 @@ resource "bifrost_virtual_key" "test" {
     (bifrost_mcp_client.test.name) = { tools_to_execute = ["echo"] }
   }
 }
-`, vkName)
+
+data "bifrost_mcp_clients" "all" {
+  name_regex = "^%s$"
+  depends_on = [bifrost_mcp_client.test]
+}
+`, vkName, name)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProviderFactories,
 			CheckDestroy: func(s *terraform.State) error {
@@ -84,6 +90,14 @@ resource "bifrost_virtual_key" "test" {
 						resource.TestCheckResourceAttr(addr, "tools.#", "3"),
 						resource.TestCheckTypeSetElemAttr(addr, "tools.*", "echo"),
 						resource.TestCheckResourceAttr("bifrost_virtual_key.test", "mcp_configs."+name+".tools_to_execute.#", "1"),
+						resource.TestCheckResourceAttr(ds, "clients.#", "1"),
+						resource.TestCheckResourceAttr(ds, "clients.0.connection_type", "stdio"),
+						resource.TestCheckResourceAttr(ds, "clients.0.stdio_config.command", bin),
+						resource.TestCheckResourceAttr(ds, "clients.0.stdio_config.args.#", "2"),
+						resource.TestCheckResourceAttr(ds, "clients.0.stdio_config.args.0", "-pidfile"),
+						resource.TestCheckResourceAttr(ds, "clients.0.stdio_config.args.1", pid1),
+						resource.TestCheckResourceAttr(ds, "clients.0.stdio_config.envs.#", "1"),
+						resource.TestCheckResourceAttr(ds, "clients.0.stdio_config.envs.0", "MCP_MODE=test"),
 						func(s *terraform.State) error {
 							c := stored(t, tg, s)
 							if c.Config.StdioConfig == nil || c.Config.StdioConfig.Command != bin || len(c.VKConfigs) != 1 ||

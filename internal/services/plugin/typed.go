@@ -27,8 +27,10 @@ import (
 // plugins/semanticcache/main.go, v1.5.1). Each is an alternative to the raw
 // config: it is sent as the same JSON object (only the fields that are set),
 // and read back field by field, so a change made outside Terraform shows on
-// the field. otel is not here: its config changed shape between versions
-// (one collector in v1, profiles in v2); it stays raw JSON.
+// the field. otel is not here: its config changed shape within Bifrost 1.5
+// (one collector, then a list of profiles from otel plugin v1.2.17, stored
+// in that form whatever was sent), and v1.5.1's own was not at hand; it
+// stays raw JSON.
 
 // typedField is one field of a typed config: its attribute (and JSON key)
 // and kind.
