@@ -18,6 +18,10 @@ var secretFieldNames = map[string]bool{
 	// An MCP client row embedded in a virtual key (mcp_configs[].mcp_client)
 	// comes decrypted: its connection string and header values.
 	"connection_string": true, "headers": true,
+	// A plugin's config is free-form and Bifrost returns it in clear, with
+	// whatever secrets the plugin takes under any name (maxim api_key, otel
+	// headers, a custom plugin's own): every string in it is masked.
+	"config": true,
 }
 
 // Redact replaces every occurrence of each secret in s by its mask.
