@@ -10,8 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// PlanDiags is what Terraform reports at plan time for the config of
-// resource typeName: the diagnostics of ValidateResourceConfig and, when it
+// PlanDiags is what Terraform (≥ 1.11: write-only attributes allowed)
+// reports at plan time for the config of resource typeName: the
+// diagnostics of ValidateResourceConfig and, when it
 // found no error, those of PlanResourceChange over prior (nil for a
 // create). The proposed new state is config with the attributes carried
 // (e.g. "id") taken from prior.
@@ -20,7 +21,8 @@ func (s *ProtocolServer) PlanDiags(t testing.TB, typeName string, config, prior 
 	ctx := context.Background()
 	typ := s.ResourceType(typeName)
 	cfg := s.Value(t, typ, config)
-	v, err := s.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &cfg})
+	v, err := s.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: typeName, Config: &cfg,
+		ClientCapabilities: &tfprotov6.ValidateResourceConfigClientCapabilities{WriteOnlyAttributesAllowed: true}})
 	if err != nil {
 		t.Fatal(err)
 	}

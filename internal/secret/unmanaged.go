@@ -31,9 +31,11 @@ import (
 // The plain attribute of each secret is Optional and Computed for this
 // (WriteOnlyAttributes makes it so; a root-level pair declares it itself).
 
-// PlainPaths lists the secret attributes of s that have a write-only form
-// (an attribute name with a sibling name_wo), at the root, in single nested
-// blocks and in single nested attributes.
+// PlainPaths lists the string secret attributes of s that have a
+// write-only form (an attribute name with a sibling name_wo), at the root,
+// in single nested blocks and in single nested attributes. A map of
+// secrets (headers) is a whole that the configuration sets or leaves out:
+// not here.
 func PlainPaths(s schema.Schema) []*tftypes.AttributePath {
 	var out []*tftypes.AttributePath
 	collect(tftypes.NewAttributePath(), s.Attributes, s.Blocks, &out)
@@ -42,7 +44,8 @@ func PlainPaths(s schema.Schema) []*tftypes.AttributePath {
 
 func collect(parent *tftypes.AttributePath, attrs map[string]schema.Attribute, blocks map[string]schema.Block, out *[]*tftypes.AttributePath) {
 	for _, name := range sortedKeys(attrs) {
-		if _, ok := attrs[name+WriteOnlySuffix]; ok {
+		_, isString := attrs[name].(schema.StringAttribute)
+		if _, ok := attrs[name+WriteOnlySuffix]; ok && isString {
 			*out = append(*out, parent.WithAttributeName(name))
 		}
 		if n, ok := attrs[name].(schema.SingleNestedAttribute); ok {

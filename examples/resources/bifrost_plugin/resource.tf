@@ -1,20 +1,22 @@
-variable "otel_api_key" {
+variable "otel_token" {
   type      = string
   sensitive = true
 }
 
-# The built-in OpenTelemetry plugin, exporting traces to a collector.
+# The built-in OpenTelemetry plugin, typed: traces (and metrics) to one OTLP
+# collector. The headers are sensitive; headers_wo with headers_wo_version
+# keeps them out of the state (Terraform >= 1.11).
 resource "bifrost_plugin" "otel" {
-  name    = "otel"
-  enabled = true
-  config = jsonencode({
-    collector_url = "http://otel-collector.internal:4318"
-    trace_type    = "otel"
-    protocol      = "http"
-    headers = {
-      "x-api-key" = var.otel_api_key
-    }
-  })
+  name = "otel"
+  otel_config = {
+    collector_url    = "http://otel-collector.internal:4318/v1/traces"
+    trace_type       = "genai_extension"
+    protocol         = "http"
+    service_name     = "bifrost-gateway"
+    headers          = { Authorization = "Bearer ${var.otel_token}" }
+    metrics_enabled  = true
+    metrics_endpoint = "http://otel-collector.internal:4318/v1/metrics"
+  }
 }
 
 variable "maxim_api_key" {

@@ -28,6 +28,7 @@ type pluginModel struct {
 
 	MaximConfig         types.Object `tfsdk:"maxim_config"`
 	SemanticCacheConfig types.Object `tfsdk:"semantic_cache_config"`
+	OtelConfig          types.Object `tfsdk:"otel_config"`
 }
 
 func quote(s string) string { return strconv.Quote(s) }

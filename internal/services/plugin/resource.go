@@ -183,6 +183,11 @@ func (r *pluginResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	newState := flatten(got, state)
+	for _, t := range typedConfigs {
+		if !typedValue(newState, t).IsNull() {
+			warnUnshown(t, got.Name, got.Config, &resp.Diagnostics)
+		}
+	}
 	keepWriteOnly(ctx, state, &newState, nil, &resp.Diagnostics)
 	checkDrift(ctx, resp.Private, got, &newState, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)

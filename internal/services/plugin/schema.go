@@ -51,8 +51,8 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"config": schema.StringAttribute{
 				Optional: true, Sensitive: true, CustomType: configType{},
 				MarkdownDescription: "The plugin's configuration: a JSON object (write it with `jsonencode`), compared by meaning. " +
-					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none. For `maxim` and " +
-					"`semantic_cache`, `maxim_config` and `semantic_cache_config` are typed alternatives (conflicting with `config`).",
+					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none. For `otel`, `maxim` " +
+					"and `semantic_cache`, `otel_config`, `maxim_config` and `semantic_cache_config` are typed alternatives (conflicting with `config`).",
 				Validators:    []validator.String{objectValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("config_wo"))},
 				PlanModifiers: []planmodifier.String{keepEquivalent{}},
 			},

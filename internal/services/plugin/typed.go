@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,25 +21,31 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
 // The typed configs of the built-in plugins whose configuration Bifrost
 // documents (the Config structs of plugins/maxim/main.go and
-// plugins/semanticcache/main.go, v1.5.1). Each is an alternative to the raw
+// plugins/semanticcache/main.go, and the otel config of
+// transports/config.schema.json, v1.5.1). Each is an alternative to the raw
 // config: it is sent as the same JSON object (only the fields that are set),
 // and read back field by field, so a change made outside Terraform shows on
-// the field. otel is not here: its config changed shape within Bifrost 1.5
-// (one collector, then a list of profiles from otel plugin v1.2.17, stored
-// in that form whatever was sent), and v1.5.1's own was not at hand; it
-// stays raw JSON.
+// the field; what the fields cannot show is warned of (see unshownTyped).
 
 // typedField is one field of a typed config: its attribute (and JSON key)
 // and kind.
 type typedField struct {
 	name string
 	kind attr.Type
+	// omitted are the values a server answers for the field when it was not
+	// sent (a default it stores): read as null while the field is not
+	// configured.
+	omitted []any
 }
+
+// stringMap is the kind of a field holding a JSON object of strings.
+var stringMap = types.MapType{ElemType: types.StringType}
 
 // typedConfig is one built-in's typed config attribute.
 type typedConfig struct {
@@ -45,6 +53,10 @@ type typedConfig struct {
 	plugin string // the built-in's name
 	fields []typedField
 	schema schema.SingleNestedAttribute
+	// read, when set, turns the server's config into the object the fields
+	// describe (another shape a newer Bifrost stores it in), naming what of
+	// it they cannot show.
+	read func(map[string]any) (map[string]any, []string)
 }
 
 func (t typedConfig) attrTypes() map[string]attr.Type {
@@ -65,8 +77,8 @@ var typedConfigs = []typedConfig{
 	{
 		attr: "maxim_config", plugin: "maxim",
 		fields: []typedField{
-			{"api_key", types.StringType}, {"api_key_wo", types.StringType}, {"api_key_wo_version", types.Int64Type},
-			{"log_repo_id", types.StringType},
+			{name: "api_key", kind: types.StringType}, {name: "api_key_wo", kind: types.StringType}, {name: "api_key_wo_version", kind: types.Int64Type},
+			{name: "log_repo_id", kind: types.StringType},
 		},
 		schema: schema.SingleNestedAttribute{
 			Optional: true,
@@ -85,14 +97,15 @@ var typedConfigs = []typedConfig{
 			}),
 		},
 	},
+	otelConfig,
 	{
 		attr: "semantic_cache_config", plugin: "semantic_cache",
 		fields: []typedField{
-			{"provider", types.StringType}, {"embedding_model", types.StringType}, {"dimension", types.Int64Type},
-			{"ttl", types.StringType}, {"threshold", types.Float64Type}, {"vector_store_namespace", types.StringType},
-			{"cleanup_on_shutdown", types.BoolType}, {"default_cache_key", types.StringType},
-			{"conversation_history_threshold", types.Int64Type}, {"cache_by_model", types.BoolType},
-			{"cache_by_provider", types.BoolType}, {"exclude_system_prompt", types.BoolType},
+			{name: "provider", kind: types.StringType}, {name: "embedding_model", kind: types.StringType}, {name: "dimension", kind: types.Int64Type},
+			{name: "ttl", kind: types.StringType}, {name: "threshold", kind: types.Float64Type}, {name: "vector_store_namespace", kind: types.StringType},
+			{name: "cleanup_on_shutdown", kind: types.BoolType}, {name: "default_cache_key", kind: types.StringType},
+			{name: "conversation_history_threshold", kind: types.Int64Type}, {name: "cache_by_model", kind: types.BoolType},
+			{name: "cache_by_provider", kind: types.BoolType}, {name: "exclude_system_prompt", kind: types.BoolType},
 		},
 		schema: schema.SingleNestedAttribute{
 			Optional: true,
@@ -154,6 +167,8 @@ func typedValue(m pluginModel, t typedConfig) types.Object {
 		return m.MaximConfig
 	case "semantic_cache_config":
 		return m.SemanticCacheConfig
+	case "otel_config":
+		return m.OtelConfig
 	}
 	return t.null()
 }
@@ -164,6 +179,8 @@ func setTyped(m *pluginModel, t typedConfig, v types.Object) {
 		m.MaximConfig = v
 	case "semantic_cache_config":
 		m.SemanticCacheConfig = v
+	case "otel_config":
+		m.OtelConfig = v
 	}
 }
 
@@ -171,6 +188,7 @@ func setTyped(m *pluginModel, t typedConfig, v types.Object) {
 // or next to another typed config.
 func validateTyped(m pluginModel, diags *diag.Diagnostics) {
 	validateMaximKey(m, diags)
+	validateOtel(m, diags)
 	var set []typedConfig
 	for _, t := range typedConfigs {
 		if v := typedValue(m, t); !v.IsNull() {
@@ -243,6 +261,14 @@ func expandTyped(t typedConfig, v types.Object) (json.RawMessage, diag.Diagnosti
 			out[f.name] = x.ValueFloat64()
 		case types.Bool:
 			out[f.name] = x.ValueBool()
+		case types.Map:
+			m := map[string]string{}
+			for k, e := range x.Elements() {
+				if str, ok := e.(types.String); ok && !str.IsNull() && !str.IsUnknown() {
+					m[k] = str.ValueString()
+				}
+			}
+			out[f.name] = m
 		default:
 			diags.AddError("Unexpected typed config value", fmt.Sprintf("%s.%s: %T", t.attr, f.name, a))
 		}
@@ -259,19 +285,57 @@ func expandTyped(t typedConfig, v types.Object) (json.RawMessage, diag.Diagnosti
 // value kept where it means the same (a duration written otherwise, a
 // number of another spelling); null when the server holds no config.
 func flattenTyped(t typedConfig, raw json.RawMessage, prior types.Object) types.Object {
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+	m, _ := readTyped(t, raw)
+	if len(m) == 0 {
 		return t.null()
 	}
 	var pa map[string]attr.Value
-	if !prior.IsNull() && !prior.IsUnknown() {
+	importing := prior.IsNull() || prior.IsUnknown()
+	if !importing {
 		pa = prior.Attributes()
 	}
 	vals := make(map[string]attr.Value, len(t.fields))
 	for _, f := range t.fields {
-		vals[f.name] = fieldValue(f, m[f.name], pa[f.name])
+		p := pa[f.name]
+		v, sent := m[f.name]
+		if sent && (p == nil || p.IsNull()) && omitted(f, v, importing) {
+			v = nil
+		}
+		vals[f.name] = fieldValue(f, v, p)
 	}
 	return types.ObjectValueMust(t.attrTypes(), vals)
+}
+
+// omitted reports whether v, the server's value of a field the
+// configuration leaves out, is one it answers for a field not sent. An
+// import shows what a configuration could set: every value but the empty
+// ones ("", 0, {}), which no configuration can.
+func omitted(f typedField, v any, importing bool) bool {
+	if _, isBool := v.(bool); isBool && importing {
+		return false
+	}
+	return slices.ContainsFunc(f.omitted, func(o any) bool { return reflect.DeepEqual(o, v) })
+}
+
+// readTyped is the server's config as t's fields describe it, and what of
+// it they cannot show: members that are not fields, and what t.read
+// names.
+func readTyped(t typedConfig, raw json.RawMessage) (map[string]any, []string) {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return nil, nil
+	}
+	var unshown []string
+	if t.read != nil {
+		m, unshown = t.read(m)
+	}
+	for k := range m {
+		if !slices.ContainsFunc(t.fields, func(f typedField) bool { return f.name == k }) {
+			unshown = append(unshown, k)
+		}
+	}
+	sort.Strings(unshown)
+	return m, unshown
 }
 
 // fieldValue is the JSON value v of field f, prior's when the same.
@@ -316,8 +380,41 @@ func fieldValue(f typedField, v any, prior attr.Value) attr.Value {
 			return types.BoolNull()
 		}
 		return types.BoolValue(b)
+	case stringMap:
+		return mapValue(v, prior)
 	}
 	return nil
+}
+
+// mapValue is the JSON object v as a map of strings, each value read as
+// secret.State reads a secret (a newer Bifrost masks literal header
+// values): prior's value where the answer is it or its mask. Null for no
+// object or an empty one.
+func mapValue(v any, prior attr.Value) attr.Value {
+	obj, ok := v.(map[string]any)
+	if !ok || len(obj) == 0 {
+		return types.MapNull(types.StringType)
+	}
+	var known map[string]attr.Value
+	if p, isMap := prior.(types.Map); isMap && !p.IsNull() && !p.IsUnknown() {
+		known = p.Elements()
+	}
+	elems := make(map[string]attr.Value, len(obj))
+	for k, e := range obj {
+		s, isStr := e.(string)
+		if !isStr {
+			b, _ := json.Marshal(e)
+			s = string(b)
+		}
+		k0, _ := known[k].(types.String)
+		got := bifrost.Literal(s)
+		if st := secret.State(k0, &got); !st.IsNull() {
+			elems[k] = st
+		} else {
+			elems[k] = types.StringValue(s)
+		}
+	}
+	return types.MapValueMust(types.StringType, elems)
 }
 
 func sameDuration(a, b string) bool {
@@ -329,20 +426,19 @@ func sameDuration(a, b string) bool {
 // fitsTyped reports whether the server's config is made only of t's
 // fields (on import: typed when nothing is lost).
 func fitsTyped(t typedConfig, raw json.RawMessage) bool {
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
-		return false
+	m, unshown := readTyped(t, raw)
+	return len(m) > 0 && len(unshown) == 0
+}
+
+// warnUnshown warns that the server's config of t holds what t's fields
+// cannot show (a change there is not planned).
+func warnUnshown(t typedConfig, name string, raw json.RawMessage, diags *diag.Diagnostics) {
+	if _, unshown := readTyped(t, raw); len(unshown) > 0 {
+		diags.AddAttributeWarning(path.Root(t.attr), "Plugin config has settings "+t.attr+" cannot show",
+			fmt.Sprintf("Bifrost's config of plugin %s holds %s, which %s has no attribute for: Terraform does not show or plan "+
+				"changes to it, and the next write of %s replaces it. To manage the whole config, use config (JSON) instead of %s.",
+				quote(name), strings.Join(unshown, ", "), t.attr, t.attr, t.attr))
 	}
-	for k := range m {
-		found := false
-		for _, f := range t.fields {
-			found = found || f.name == k
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // durationValidator requires a Go duration ("5m", "1h30m") greater than 0.

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -17,13 +19,21 @@ import (
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
 )
 
-// The write-only secrets of a plugin: config_wo (the root config, handled
-// here) and maxim_config.api_key_wo (handled by internal/secret, through
-// woModel).
+// The write-only secrets of a plugin: config_wo (the root config) and
+// otel_config.headers_wo (a map), handled here, and maxim_config.api_key_wo
+// (handled by internal/secret, through woModel).
 
-// privateConfigFingerprint is the private state key of the fingerprint of
-// the config written from config_wo.
-const privateConfigFingerprint = "config_wo_fingerprint"
+// The private state keys of the fingerprints of what config_wo and
+// otel_config.headers_wo wrote.
+const (
+	privateConfigFingerprint      = "config_wo_fingerprint"
+	privateOtelHeadersFingerprint = "otel_headers_wo_fingerprint"
+)
+
+var (
+	otelHeadersWO      = path.Root("otel_config").AtName("headers_wo")
+	otelHeadersVersion = "headers_wo_version"
+)
 
 // configuredConfigWO reads config_wo from the configuration: it is never
 // in the plan.
@@ -118,6 +128,13 @@ func writeOnlyFromConfig(ctx context.Context, config tfsdk.Config, plan *pluginM
 	if wo := configuredConfigWO(ctx, config, diags); !wo.IsNull() && !wo.IsUnknown() {
 		plan.Config = configOf(wo.ValueString())
 	}
+	if !plan.OtelConfig.IsNull() && !plan.OtelConfig.IsUnknown() {
+		var wo types.Map
+		diags.Append(config.GetAttribute(ctx, otelHeadersWO, &wo)...)
+		if !wo.IsNull() && !wo.IsUnknown() {
+			plan.OtelConfig = withAttr(plan.OtelConfig, "headers", wo)
+		}
+	}
 	w := toWO(ctx, *plan, diags)
 	written, d := secret.FromConfig(ctx, config, &w)
 	diags.Append(d...)
@@ -137,6 +154,41 @@ func keepWriteOnly(ctx context.Context, prior pluginModel, m *pluginModel, writt
 	pw, w := toWO(ctx, prior, diags), toWO(ctx, *m, diags)
 	secret.KeepWriteOnly(&pw, &w, written)
 	fromWO(ctx, m, w, diags)
+	if !m.OtelConfig.IsNull() {
+		version := types.Int64Null()
+		if !prior.OtelConfig.IsNull() && !prior.OtelConfig.IsUnknown() {
+			version, _ = prior.OtelConfig.Attributes()[otelHeadersVersion].(types.Int64)
+		}
+		m.OtelConfig = withAttr(m.OtelConfig, otelHeadersVersion, version)
+		if !version.IsNull() {
+			m.OtelConfig = withAttr(m.OtelConfig, "headers", types.MapNull(types.StringType))
+		}
+	}
+}
+
+// withAttr is the object o with attribute name set to v.
+func withAttr(o types.Object, name string, v attr.Value) types.Object {
+	attrs := maps.Clone(o.Attributes())
+	attrs[name] = v
+	return types.ObjectValueMust(o.AttributeTypes(context.Background()), attrs)
+}
+
+// otelHeadersVersionOf is otel_config.headers_wo_version of m (null when
+// there is no otel_config).
+func otelHeadersVersionOf(m pluginModel) types.Int64 {
+	if m.OtelConfig.IsNull() || m.OtelConfig.IsUnknown() {
+		return types.Int64Null()
+	}
+	v, _ := m.OtelConfig.Attributes()[otelHeadersVersion].(types.Int64)
+	return v
+}
+
+// otelHeadersFingerprint identifies the otel headers Bifrost shows (in
+// clear or masked) without storing them.
+func otelHeadersFingerprint(got *bifrost.Plugin) string {
+	m, _ := readTyped(otelConfig, got.Config)
+	b, _ := json.Marshal(m["headers"]) // map keys sorted: canonical
+	return configFingerprint(b)
 }
 
 // recordWrite keeps in private state the fingerprints of what the server
@@ -148,6 +200,11 @@ func recordWrite(ctx context.Context, private providerdata.PrivateState, got *bi
 		fp, _ = json.Marshal(configFingerprint(got.Config))
 	}
 	diags.Append(private.SetKey(ctx, privateConfigFingerprint, fp)...)
+	var hfp []byte
+	if !otelHeadersVersionOf(state).IsNull() {
+		hfp, _ = json.Marshal(otelHeadersFingerprint(got))
+	}
+	diags.Append(private.SetKey(ctx, privateOtelHeadersFingerprint, hfp)...)
 	w := toWO(ctx, state, &diags)
 	diags.Append(secret.RecordFingerprints(ctx, private, &w, answerOf(got))...)
 	return diags
@@ -165,6 +222,16 @@ func checkDrift(ctx context.Context, private providerdata.PrivateState, got *bif
 			diags.AddAttributeWarning(path.Root("config_wo_version"), "Plugin config changed outside Terraform",
 				"The config of plugin "+quote(got.Name)+" in Bifrost is no longer the one written from config_wo. The plan writes config_wo again.")
 			state.ConfigWOVersion = types.Int64Null()
+		}
+	}
+	if !otelHeadersVersionOf(*state).IsNull() {
+		b, d := private.GetKey(ctx, privateOtelHeadersFingerprint)
+		diags.Append(d...)
+		var want string
+		if len(b) > 0 && json.Unmarshal(b, &want) == nil && want != otelHeadersFingerprint(got) {
+			diags.AddAttributeWarning(otelHeadersWO, "Plugin secret changed outside Terraform",
+				"The otel headers of plugin "+quote(got.Name)+" in Bifrost are no longer the ones written from otel_config.headers_wo. The plan writes them again.")
+			state.OtelConfig = withAttr(state.OtelConfig, otelHeadersVersion, types.Int64Null())
 		}
 	}
 	w := toWO(ctx, *state, diags)
