@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/acctest"
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
@@ -139,85 +138,6 @@ func TestAccPlugin_otelConfig(t *testing.T) {
 	})
 }
 
-// TestAccPlugin_otelHeadersWriteOnly configures the otel headers
-// write-only: no byte of them in the state or the plan, the server holds
-// them, a change made outside Terraform is written back, and bumping
-// headers_wo_version sends new ones.
-func TestAccPlugin_otelHeadersWriteOnly(t *testing.T) {
-	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
-		const name = "otel"
-		t.Cleanup(func() { _ = tg.Client.DeletePlugin(acctest.Ctx(t), name) })
-		const first, second, outOfBand = "otel-wo-first-0123456789abcdef", "otel-wo-second-0123456789abcdef", "otel-someone-else-0123456789abcdef"
-		all := []string{first, second, outOfBand}
-		cfg := func(version int) string {
-			return secretVariable + pluginConfig(tg, name, fmt.Sprintf(`
-  enabled = false
-  otel_config = {
-    collector_url      = "http://127.0.0.1:4318/v1/traces"
-    trace_type         = "genai_extension"
-    protocol           = "http"
-    headers_wo         = { Authorization = var.secret }
-    headers_wo_version = %d
-  }`, version))
-		}
-		want := func(token string) map[string]any {
-			return map[string]any{"collector_url": "http://127.0.0.1:4318/v1/traces", "trace_type": "genai_extension",
-				"protocol": "http", "headers": map[string]any{"Authorization": token}}
-		}
-		oc := tfjsonpath.New("otel_config")
-		stateChecks := func(version int64) []statecheck.StateCheck {
-			return []statecheck.StateCheck{
-				acctest.NoSecretInState(all...),
-				statecheck.ExpectKnownValue(addr, oc.AtMapKey("headers"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(addr, oc.AtMapKey("headers_wo"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(addr, oc.AtMapKey("headers_wo_version"), knownvalue.Int64Exact(version)),
-			}
-		}
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
-			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-			CheckDestroy:             checkDestroyed(tg),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg(1), ConfigVariables: secretVar(first),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(all...)},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), acctest.NoSecretInPlan(all...)},
-					},
-					ConfigStateChecks: stateChecks(1),
-					Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), expectStored(t, tg, name, want(first))),
-				},
-				{
-					PreConfig: func() {
-						b, _ := json.Marshal(want(outOfBand))
-						setOtel(t, tg, string(b))
-					},
-					Config: cfg(1), ConfigVariables: secretVar(first),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							acctest.ExpectChangedLeaves(addr, nil, "otel_config.headers_wo_version"), acctest.NoSecretInPlan(all...),
-						},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: stateChecks(1),
-					Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), expectStored(t, tg, name, want(first))),
-				},
-				{
-					Config: cfg(2), ConfigVariables: secretVar(second),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							acctest.ExpectChangedLeaves(addr, nil, "otel_config.headers_wo_version"), acctest.NoSecretInPlan(all...),
-						},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: stateChecks(2),
-					Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), expectStored(t, tg, name, want(second))),
-				},
-			},
-		})
-	})
-}
-
 // TestAccPlugin_otelConfigUnshown: settings otel_config has no attribute
 // for (a second profile, a span filter) are warned of on every plan,
 // naming them, without quoting the config.
@@ -272,23 +192,18 @@ func (c nestedSensitive) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 func TestOtelConfigBadInputs_providerServer(t *testing.T) {
 	emu, _ := acctest.StartEmulator(t, emulator.Options{})
 	ps := acctest.NewProtocolServer(t, emu.URL())
-	ot := ps.ResourceType(typeName).(tftypes.Object).AttributeTypes["otel_config"].(tftypes.Object)
-	headersType := ot.AttributeTypes["headers"]
+	headersType := ps.ResourceType(typeName).(tftypes.Object).AttributeTypes["otel_config"].(tftypes.Object).AttributeTypes["headers"]
 	headers := func(v string) tftypes.Value {
 		return tftypes.NewValue(headersType, map[string]tftypes.Value{"Authorization": s(v)})
 	}
 	num := func(n int) tftypes.Value { return tftypes.NewValue(tftypes.Number, n) }
 	boolean := func(b bool) tftypes.Value { return tftypes.NewValue(tftypes.Bool, b) }
 	otel := func(vals map[string]tftypes.Value) tftypes.Value {
-		full := map[string]tftypes.Value{}
-		for k, at := range ot.AttributeTypes {
-			full[k] = tftypes.NewValue(at, nil)
-		}
-		full["collector_url"], full["trace_type"], full["protocol"] = s("http://127.0.0.1:4318/v1/traces"), s("genai_extension"), s("http")
+		full := map[string]tftypes.Value{"collector_url": s("http://127.0.0.1:4318/v1/traces"), "trace_type": s("genai_extension"), "protocol": s("http")}
 		for k, v := range vals {
 			full[k] = v
 		}
-		return tftypes.NewValue(ot, full)
+		return nested(ps, "otel_config", full)
 	}
 	with := func(k string, v tftypes.Value) map[string]tftypes.Value { return map[string]tftypes.Value{k: v} }
 	errSev, warnSev := tfprotov6.DiagnosticSeverityError, tfprotov6.DiagnosticSeverityWarning

@@ -188,21 +188,7 @@ func (apiKeySensitive) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 func TestTypedConfigBadInputs_providerServer(t *testing.T) {
 	emu, _ := acctest.StartEmulator(t, emulator.Options{})
 	ps := acctest.NewProtocolServer(t, emu.URL())
-	typ := ps.ResourceType(typeName)
-	objType := func(attr string) tftypes.Object {
-		return typ.(tftypes.Object).AttributeTypes[attr].(tftypes.Object)
-	}
-	obj := func(attr string, vals map[string]tftypes.Value) tftypes.Value {
-		ot := objType(attr)
-		full := map[string]tftypes.Value{}
-		for k, at := range ot.AttributeTypes {
-			full[k] = tftypes.NewValue(at, nil)
-		}
-		for k, v := range vals {
-			full[k] = v
-		}
-		return tftypes.NewValue(ot, full)
-	}
+	obj := func(attr string, vals map[string]tftypes.Value) tftypes.Value { return nested(ps, attr, vals) }
 	maxim := obj("maxim_config", map[string]tftypes.Value{"api_key": s("s3cret")})
 	cache := func(k string, v tftypes.Value) tftypes.Value {
 		return obj("semantic_cache_config", map[string]tftypes.Value{"dimension": tftypes.NewValue(tftypes.Number, 1), k: v})

@@ -23,6 +23,20 @@ const typeName = "bifrost_plugin"
 
 var s = governancetest.Str
 
+// nested is a value of the resource's single nested attribute attr (ps
+// serves the resource): vals, and null for the attributes it leaves out.
+func nested(ps *acctest.ProtocolServer, attr string, vals map[string]tftypes.Value) tftypes.Value {
+	ot := ps.ResourceType(typeName).(tftypes.Object).AttributeTypes[attr].(tftypes.Object)
+	full := map[string]tftypes.Value{}
+	for k, at := range ot.AttributeTypes {
+		full[k] = tftypes.NewValue(at, nil)
+	}
+	for k, v := range vals {
+		full[k] = v
+	}
+	return tftypes.NewValue(ot, full)
+}
+
 func TestBadInputs_providerServer(t *testing.T) {
 	emu, client := acctest.StartEmulator(t, emulator.Options{})
 	if _, err := client.CreatePlugin(context.Background(), bifrost.PluginCreate{Name: "taken"}); err != nil {

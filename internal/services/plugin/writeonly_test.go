@@ -37,164 +37,147 @@ func secretVar(s string) tfconfig.Variables {
 	return tfconfig.Variables{"secret": tfconfig.StringVariable(s)}
 }
 
-// TestAccPlugin_writeOnlyConfig configures the whole config write-only:
-// no byte of it in the state or the plan, the server holds it, bumping
-// config_wo_version sends the new one, and a change made outside Terraform
-// shows as a change of config_wo_version and is written back.
-func TestAccPlugin_writeOnlyConfig(t *testing.T) {
+// writeOnlyCase is a plugin whose secret is configured write-only, from
+// var.secret.
+type writeOnlyCase struct {
+	name string
+	// body is the plugin's body with the write-only secret at version.
+	body func(version int) string
+	// stored is the config Bifrost holds with secret.
+	stored func(secret string) map[string]any
+	// version is the attribute path (dotted) of the secret's version.
+	version string
+	// state checks the state beyond the absence of the secrets.
+	state func(version int64) []statecheck.StateCheck
+}
+
+// testWriteOnly checks a write-only secret: no byte of it in the state or
+// the plan, the server holds it, bumping its version sends the new one,
+// and a change made outside Terraform shows as a change of the version and
+// is written back.
+func testWriteOnly(t *testing.T, c writeOnlyCase) {
 	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
-		name := acctest.Name("wo-config")
-		t.Cleanup(func() { _ = tg.Client.DeletePlugin(acctest.Ctx(t), name) })
-		const first, second, outOfBand = "cfg-wo-first-0123456789abcdef", "cfg-wo-second-0123456789abcdef", "cfg-someone-else-0123456789abcdef"
+		t.Cleanup(func() { _ = tg.Client.DeletePlugin(acctest.Ctx(t), c.name) })
+		const first, second, outOfBand = "wo-first-0123456789abcdef", "wo-second-0123456789abcdef", "wo-someone-else-0123456789abcdef"
 		all := []string{first, second, outOfBand}
-		cfg := func(version int) string {
-			return secretVariable + pluginConfig(tg, name, fmt.Sprintf(`
-  enabled           = false
-  path              = "/opt/plugins/wo.so"
-  config_wo         = jsonencode({ api_key = var.secret, region = "eu" })
-  config_wo_version = %d`, version))
-		}
-		stateChecks := func(version int64) []statecheck.StateCheck {
-			return []statecheck.StateCheck{
-				acctest.NoSecretInState(all...),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config_wo"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config_wo_version"), knownvalue.Int64Exact(version)),
+		step := func(version int, secret string) resource.TestStep {
+			var changed []plancheck.PlanCheck
+			if version > 1 {
+				changed = append(changed, acctest.ExpectChangedLeaves(addr, nil, c.version))
 			}
+			return resource.TestStep{
+				Config: secretVariable + pluginConfig(tg, c.name, c.body(version)), ConfigVariables: secretVar(secret),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             append(changed, acctest.NoSecretInPlan(all...)),
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), acctest.NoSecretInPlan(all...)},
+				},
+				ConfigStateChecks: append(c.state(int64(version)), acctest.NoSecretInState(all...)),
+				Check:             resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...), expectStored(t, tg, c.name, c.stored(secret))),
+			}
+		}
+		changedOutside := step(2, second)
+		changedOutside.PreConfig = func() {
+			b, _ := json.Marshal(c.stored(outOfBand))
+			if _, err := tg.Client.UpdatePlugin(acctest.Ctx(t), c.name, bifrost.PluginUpdate{
+				Path: stored(t, tg, c.name).Path, Config: b,
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		changedOutside.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{
+			acctest.ExpectChangedLeaves(addr, nil, c.version), acctest.NoSecretInPlan(all...),
 		}
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProviderFactories,
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 			CheckDestroy:             checkDestroyed(tg),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg(1), ConfigVariables: secretVar(first),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(all...)},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), acctest.NoSecretInPlan(all...)},
-					},
-					ConfigStateChecks: stateChecks(1),
-					Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...),
-						expectStored(t, tg, name, map[string]any{"api_key": first, "region": "eu"})),
-				},
-				{
-					Config: cfg(2), ConfigVariables: secretVar(second),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							acctest.ExpectChangedLeaves(addr, nil, "config_wo_version"), acctest.NoSecretInPlan(all...),
-						},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: stateChecks(2),
-					Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...),
-						expectStored(t, tg, name, map[string]any{"api_key": second, "region": "eu"})),
-				},
-				{
-					// Changed outside Terraform: the plan writes config_wo again.
-					PreConfig: func() {
-						if _, err := tg.Client.UpdatePlugin(acctest.Ctx(t), name, bifrost.PluginUpdate{
-							Path: stored(t, tg, name).Path, Config: json.RawMessage(`{"api_key":"` + outOfBand + `","region":"eu"}`),
-						}); err != nil {
-							t.Fatal(err)
-						}
-					},
-					Config: cfg(2), ConfigVariables: secretVar(second),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							acctest.ExpectChangedLeaves(addr, nil, "config_wo_version"), acctest.NoSecretInPlan(all...),
-						},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: stateChecks(2),
-					Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...),
-						expectStored(t, tg, name, map[string]any{"api_key": second, "region": "eu"})),
-				},
-			},
+			Steps:                    []resource.TestStep{step(1, first), step(2, second), changedOutside},
 		})
 	})
 }
 
+// TestAccPlugin_writeOnlyConfig configures the whole config write-only.
+func TestAccPlugin_writeOnlyConfig(t *testing.T) {
+	testWriteOnly(t, writeOnlyCase{
+		name: acctest.Name("wo-config"),
+		body: func(version int) string {
+			return fmt.Sprintf(`
+  enabled           = false
+  path              = "/opt/plugins/wo.so"
+  config_wo         = jsonencode({ api_key = var.secret, region = "eu" })
+  config_wo_version = %d`, version)
+		},
+		stored:  func(secret string) map[string]any { return map[string]any{"api_key": secret, "region": "eu"} },
+		version: "config_wo_version",
+		state: func(version int64) []statecheck.StateCheck {
+			return []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config_wo_version"), knownvalue.Int64Exact(version)),
+			}
+		},
+	})
+}
+
 // TestAccPlugin_writeOnlyMaximAPIKey configures maxim_config.api_key
-// write-only: no byte of it in the state or the plan, the server holds it,
-// bumping api_key_wo_version sends the new one, and a change made outside
-// Terraform is written back.
+// write-only. The api key is Computed (left to Bifrost when not
+// configured): it stays null, never "known after apply".
 func TestAccPlugin_writeOnlyMaximAPIKey(t *testing.T) {
-	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
-		const name = "maxim"
-		t.Cleanup(func() { _ = tg.Client.DeletePlugin(acctest.Ctx(t), name) })
-		const first, second, outOfBand = "maxim-wo-first-0123456789abcdef", "maxim-wo-second-0123456789abcdef", "maxim-someone-else-0123456789abcdef"
-		all := []string{first, second, outOfBand}
-		cfg := func(version int) string {
-			return secretVariable + pluginConfig(tg, name, fmt.Sprintf(`
+	mc := tfjsonpath.New("maxim_config")
+	testWriteOnly(t, writeOnlyCase{
+		name: "maxim",
+		body: func(version int) string {
+			return fmt.Sprintf(`
   enabled      = false
   maxim_config = {
     api_key_wo         = var.secret
     api_key_wo_version = %d
     log_repo_id        = "repo-wo"
-  }`, version))
-		}
-		mc := tfjsonpath.New("maxim_config")
-		stateChecks := func(version int64) []statecheck.StateCheck {
+  }`, version)
+		},
+		stored:  func(secret string) map[string]any { return map[string]any{"api_key": secret, "log_repo_id": "repo-wo"} },
+		version: "maxim_config.api_key_wo_version",
+		state: func(version int64) []statecheck.StateCheck {
 			return []statecheck.StateCheck{
-				acctest.NoSecretInState(all...),
 				statecheck.ExpectKnownValue(addr, mc.AtMapKey("api_key"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, mc.AtMapKey("api_key_wo"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, mc.AtMapKey("api_key_wo_version"), knownvalue.Int64Exact(version)),
 				statecheck.ExpectKnownValue(addr, mc.AtMapKey("log_repo_id"), knownvalue.StringExact("repo-wo")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("config"), knownvalue.Null()),
 			}
-		}
-		// The api key is Computed (left to Bifrost when not configured):
-		// unknown in the plan of any change, null again after it.
-		var ignore []string // maxim_config.api_key stays null, never "known after apply"
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
-			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-			CheckDestroy:             checkDestroyed(tg),
-			Steps: []resource.TestStep{
-				{
-					Config: cfg(1), ConfigVariables: secretVar(first),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply:             []plancheck.PlanCheck{acctest.NoSecretInPlan(all...)},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), acctest.NoSecretInPlan(all...)},
-					},
-					ConfigStateChecks: stateChecks(1),
-					Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...),
-						expectStored(t, tg, name, map[string]any{"api_key": first, "log_repo_id": "repo-wo"})),
-				},
-				{
-					Config: cfg(2), ConfigVariables: secretVar(second),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							acctest.ExpectChangedLeaves(addr, ignore, "maxim_config.api_key_wo_version"), acctest.NoSecretInPlan(all...),
-						},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: stateChecks(2),
-					Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...),
-						expectStored(t, tg, name, map[string]any{"api_key": second, "log_repo_id": "repo-wo"})),
-				},
-				{
-					PreConfig: func() {
-						if _, err := tg.Client.UpdatePlugin(acctest.Ctx(t), name, bifrost.PluginUpdate{
-							Config: json.RawMessage(`{"api_key":"` + outOfBand + `","log_repo_id":"repo-wo"}`),
-						}); err != nil {
-							t.Fatal(err)
-						}
-					},
-					Config: cfg(2), ConfigVariables: secretVar(second),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							acctest.ExpectChangedLeaves(addr, ignore, "maxim_config.api_key_wo_version"), acctest.NoSecretInPlan(all...),
-						},
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
-					ConfigStateChecks: stateChecks(2),
-					Check: resource.ComposeTestCheckFunc(acctest.NoSecretInStateFile(all...),
-						expectStored(t, tg, name, map[string]any{"api_key": second, "log_repo_id": "repo-wo"})),
-				},
-			},
-		})
+		},
+	})
+}
+
+// TestAccPlugin_writeOnlyOtelHeaders configures otel_config.headers
+// write-only.
+func TestAccPlugin_writeOnlyOtelHeaders(t *testing.T) {
+	oc := tfjsonpath.New("otel_config")
+	testWriteOnly(t, writeOnlyCase{
+		name: "otel",
+		body: func(version int) string {
+			return fmt.Sprintf(`
+  enabled = false
+  otel_config = {
+    collector_url      = "http://127.0.0.1:4318/v1/traces"
+    trace_type         = "genai_extension"
+    protocol           = "http"
+    headers_wo         = { Authorization = var.secret }
+    headers_wo_version = %d
+  }`, version)
+		},
+		stored: func(secret string) map[string]any {
+			return map[string]any{"collector_url": "http://127.0.0.1:4318/v1/traces", "trace_type": "genai_extension",
+				"protocol": "http", "headers": map[string]any{"Authorization": secret}}
+		},
+		version: "otel_config.headers_wo_version",
+		state: func(version int64) []statecheck.StateCheck {
+			return []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, oc.AtMapKey("headers"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, oc.AtMapKey("headers_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, oc.AtMapKey("headers_wo_version"), knownvalue.Int64Exact(version)),
+			}
+		},
 	})
 }
 
@@ -218,20 +201,8 @@ func validateDiags(t *testing.T, ps *acctest.ProtocolServer, config map[string]t
 func TestWriteOnlyBadInputs_providerServer(t *testing.T) {
 	emu, _ := acctest.StartEmulator(t, emulator.Options{})
 	ps := acctest.NewProtocolServer(t, emu.URL())
-	typ := ps.ResourceType(typeName)
-	s := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
 	n := func(v int) tftypes.Value { return tftypes.NewValue(tftypes.Number, v) }
-	maxim := func(vals map[string]tftypes.Value) tftypes.Value {
-		ot := typ.(tftypes.Object).AttributeTypes["maxim_config"].(tftypes.Object)
-		full := map[string]tftypes.Value{}
-		for k, at := range ot.AttributeTypes {
-			full[k] = tftypes.NewValue(at, nil)
-		}
-		for k, v := range vals {
-			full[k] = v
-		}
-		return tftypes.NewValue(ot, full)
-	}
+	maxim := func(vals map[string]tftypes.Value) tftypes.Value { return nested(ps, "maxim_config", vals) }
 	const key = "s3cret-wo"
 	errSev := tfprotov6.DiagnosticSeverityError
 	for _, tc := range []struct {
