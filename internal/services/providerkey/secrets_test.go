@@ -2,8 +2,6 @@ package providerkey_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -74,10 +72,7 @@ func secretsOf(suffix string) []string {
 // and destroy with TF_LOG=trace, and searches Terraform's and the provider's
 // logs for every secret.
 func TestAccProviderKey_noSecretInLogs(t *testing.T) {
-	logFile := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("TF_LOG", "TRACE")
+	traceLog := acctest.TraceLog(t)
 	tg := acctest.New(t, emulator.Options{})
 	tg.EnsureProviders(t, "openai", "azure", "vertex", "bedrock")
 	names := map[string]string{}
@@ -97,16 +92,12 @@ func TestAccProviderKey_noSecretInLogs(t *testing.T) {
 			},
 		},
 	})
-	logs, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := withoutHarnessConfig(string(logs))
+	text := traceLog()
 	// The logs must really hold the provider's request logging, or this
 	// test would pass by seeing nothing.
 	for _, want := range []string{"Bifrost request", "Bifrost response", "/api/providers/azure/keys/", "ApplyResourceChange"} {
 		if !strings.Contains(text, want) && !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(text) {
-			t.Fatalf("the trace log (%d bytes) does not contain %q: logging was not captured", len(logs), want)
+			t.Fatalf("the trace log (%d bytes) does not contain %q: logging was not captured", len(text), want)
 		}
 	}
 	if err := acctest.NoSecretIn(text, append(secretsOf("AAAA"), secretsOf("BBBB")...)...); err != nil {
@@ -121,28 +112,7 @@ func TestAccProviderKey_noSecretInLogs(t *testing.T) {
 			t.Errorf("%s %s sent masks %v", r.Method, r.Path, masked)
 		}
 	}
-	t.Logf("searched %d bytes of trace logs for %d secrets: none found", len(logs), 12)
-}
-
-// logEntry starts every entry of the trace log.
-var logEntry = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT`)
-
-// withoutHarnessConfig drops the test harness's own log entries that print
-// the test configuration, which holds the secrets as literals by design.
-func withoutHarnessConfig(logs string) string {
-	starts := logEntry.FindAllStringIndex(logs, -1)
-	var b strings.Builder
-	for i, st := range starts {
-		end := len(logs)
-		if i+1 < len(starts) {
-			end = starts[i+1][0]
-		}
-		entry := logs[st[0]:end]
-		if !strings.Contains(entry, "sdk.helper_resource: Setting Terraform configuration") {
-			b.WriteString(entry)
-		}
-	}
-	return b.String()
+	t.Logf("searched %d bytes of trace logs for %d secrets: none found", len(text), 12)
 }
 
 // maskedStrings returns the strings of a JSON body that look like Bifrost

@@ -2,8 +2,6 @@ package virtualkey_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -156,10 +154,7 @@ func TestAccVirtualKey_descriptionOnlyKeepsIDs(t *testing.T) {
 // provider's); the ephemeral resource hands it to a write-only attribute
 // (here a provider key's value_wo), still without state.
 func TestAccVirtualKey_storeValueFalse(t *testing.T) {
-	logFile := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	t.Setenv("TF_ACC_LOG", "TRACE")
-	t.Setenv("TF_LOG", "TRACE")
+	traceLog := acctest.TraceLog(t)
 	acctest.ForEachVersion(t, func(t *testing.T, tg *acctest.Target) {
 		ensureProviders(t, tg)
 		keyName, name, sinkName := acctest.Name("vk-k"), acctest.Name("vk-nostore"), acctest.Name("vk-sink")
@@ -217,13 +212,9 @@ resource "bifrost_provider_key" "sink" {
 				{Config: withSink, PlanOnly: true},
 			},
 		})
-		logs, err := os.ReadFile(logFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(logs)
+		text := traceLog()
 		if !strings.Contains(text, "/api/governance/virtual-keys") {
-			t.Fatalf("the trace log (%d bytes) holds no virtual key request: logging was not captured", len(logs))
+			t.Fatalf("the trace log (%d bytes) holds no virtual key request: logging was not captured", len(text))
 		}
 		if err := acctest.NoSecretIn(text, value); err != nil {
 			t.Fatalf("trace log: %v", err)
