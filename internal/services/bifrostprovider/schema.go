@@ -76,7 +76,7 @@ func networkAttributes() map[string]schema.Attribute {
 				"Bifrost ≥ 2.0 resolves its host name when the provider is written, in Bifrost's own network, and refuses " +
 				"a name it cannot resolve and private, link-local or unspecified addresses (loopback is allowed).",
 			Optional:   true,
-			Validators: []validator.String{httpURLValidator{}},
+			Validators: []validator.String{httpURLValidator},
 		},
 		"extra_headers": schema.MapAttribute{
 			MarkdownDescription: "Headers Bifrost adds to every upstream request.",

@@ -9,34 +9,25 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
+// httpURLDescription is what httpURLValidator accepts.
+const httpURLDescription = "an absolute http:// or https:// URL with a host, e.g. https://api.example.com/v1"
+
 // httpURLValidator checks that a string is an absolute http(s) URL with a host.
-type httpURLValidator struct{}
-
-func (httpURLValidator) Description(context.Context) string {
-	return "an absolute http:// or https:// URL with a host, e.g. https://api.example.com/v1"
-}
-
-func (v httpURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v httpURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
+var httpURLValidator = tfvalidate.String(httpURLDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base URL",
-			fmt.Sprintf("%q is not a URL Bifrost can call: expected %s.", s, v.Description(ctx)))
+		diags.AddAttributeError(p, "Invalid base URL",
+			fmt.Sprintf("%q is not a URL Bifrost can call: expected %s.", s, httpURLDescription))
 	}
-}
+})
 
 // ValidateConfig checks, at plan time, the rules Bifrost enforces with a 400
 // on create or update, so that they fail before anything is applied.

@@ -7,11 +7,15 @@ import (
 	"strings"
 
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // describe is a setting's description with its version and restart notes.
@@ -45,7 +49,7 @@ func resourceAttributes(list []setting) map[string]schema.Attribute {
 		case kString:
 			a := schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: d}
 			if s.oneOf != nil {
-				a.Validators = []validator.String{oneOf{values: s.oneOf}}
+				a.Validators = []validator.String{oneOf(s.oneOf)}
 			}
 			out[s.name] = a
 		case kList:
@@ -113,18 +117,12 @@ func (v atLeastOne) ValidateInt64(_ context.Context, req validator.Int64Request,
 }
 
 // oneOf refuses a string not among values.
-type oneOf struct{ values []string }
-
-func (v oneOf) Description(context.Context) string { return "one of " + strings.Join(v.values, ", ") }
-
-func (v oneOf) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v oneOf) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || slices.Contains(v.values, req.ConfigValue.ValueString()) {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid value",
-		fmt.Sprintf("%s is %q: Bifrost accepts only %q.", req.Path, req.ConfigValue.ValueString(), v.values))
+func oneOf(values []string) validator.String {
+	return tfvalidate.String("one of "+strings.Join(values, ", "), func(s string, p path.Path, diags *diag.Diagnostics) {
+		if !slices.Contains(values, s) {
+			diags.AddAttributeError(p, "Invalid value", fmt.Sprintf("%s is %q: Bifrost accepts only %q.", p, s, values))
+		}
+	})
 }
 
 // securityHeaders are the headers Bifrost's header filter always blocks

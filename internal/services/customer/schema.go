@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -29,7 +30,9 @@ func (r *customerResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Required: true,
 				MarkdownDescription: "The customer's name. Bifrost v1.5.1 does not require it to be unique (Bifrost ≥ 2.0 does), " +
 					"so a customer is imported by id.",
-				Validators: []validator.String{nonEmptyName{}},
+				// Bifrost refuses an empty name (400 "Customer name is required" on
+				// create, the generic 500 of an update on v1.5.1).
+				Validators: []validator.String{tfvalidate.NonEmpty("name", "Bifrost refuses a customer without a name.")},
 			},
 			"budgets": limits.BudgetsAttribute("The customer's budgets. Bifrost v1.5.1 holds **one** budget per customer " +
 				"(more is refused at plan time); Bifrost ≥ 2.0 holds several."),
@@ -45,19 +48,4 @@ func (r *customerResource) IdentitySchema(_ context.Context, _ resource.Identity
 			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The customer's id."},
 		},
 	}
-}
-
-// nonEmptyName refuses an empty name (400 "Customer name is required" on
-// create, the generic 500 of an update on v1.5.1).
-type nonEmptyName struct{}
-
-func (nonEmptyName) Description(context.Context) string { return "a non-empty string" }
-
-func (v nonEmptyName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (nonEmptyName) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Empty name", `name is "": Bifrost refuses a customer without a name.`)
 }

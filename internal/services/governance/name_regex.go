@@ -1,10 +1,13 @@
 package governance
 
 import (
-	"context"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // NameRegexDescription is the description of a name_regex attribute that
@@ -34,19 +37,10 @@ func (k Kind[T]) Filter(all []T, nameRegex string, keep func(*T) bool) ([]T, err
 
 // RegexpValidator checks, at plan time, that a name_regex compiles: the
 // error is "Invalid regular expression".
-func RegexpValidator() validator.String { return regexpValidator{} }
-
-type regexpValidator struct{}
-
-func (regexpValidator) Description(context.Context) string { return "an RE2 regular expression" }
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression", err.Error())
-	}
+func RegexpValidator() validator.String {
+	return tfvalidate.String("an RE2 regular expression", func(s string, p path.Path, diags *diag.Diagnostics) {
+		if _, err := regexp.Compile(s); err != nil {
+			diags.AddAttributeError(p, "Invalid regular expression", err.Error())
+		}
+	})
 }

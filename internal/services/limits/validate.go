@@ -5,37 +5,31 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // Duration validates a reset duration as Bifrost parses it (ParseDuration)
 // and requires it greater than 0.
-func Duration() validator.String { return durationValidator{} }
-
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "a reset duration: a Go duration (30s, 5m, 1h30m) or a number with d (days), w (weeks), M (30 days) or Y (365 days), greater than 0"
+func Duration() validator.String {
+	return tfvalidate.String("a reset duration: a Go duration (30s, 5m, 1h30m) or a number with d (days), w (weeks), M (30 days) or Y (365 days), greater than 0",
+		checkDuration)
 }
 
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
+func checkDuration(s string, p path.Path, diags *diag.Diagnostics) {
 	d, err := ParseDuration(s)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid reset duration",
+		diags.AddAttributeError(p, "Invalid reset duration",
 			fmt.Sprintf("%q is not a duration Bifrost reads: expected a Go duration (\"30s\", \"5m\", \"1h30m\") or a number "+
 				"followed by d (days), w (weeks), M (30 days) or Y (365 days), e.g. \"1d\", \"1.5d\", \"1M\" "+
 				"(lower-case m is minutes; no spaces, no words such as \"monthly\").", s))
 	case d <= 0:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid reset duration",
+		diags.AddAttributeError(p, "Invalid reset duration",
 			fmt.Sprintf("%q is %s: Bifrost needs a reset duration greater than 0, e.g. \"1h\", \"1d\" or \"1M\".", s, d))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -26,6 +27,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // createTimeout covers Bifrost's synchronous connection to the MCP server
@@ -53,14 +56,14 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				Required: true,
 				MarkdownDescription: "The client's name, unique in Bifrost: ASCII, no hyphens (`-`), no spaces, not starting with a digit " +
 					"(Bifrost prefixes the tools with it). Virtual keys name the client by it in `mcp_configs`.",
-				Validators: []validator.String{nameValidator{}},
+				Validators: []validator.String{nameValidator},
 			},
 			"connection_type": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("http"),
 				MarkdownDescription: "`http` (Streamable HTTP, the default), `sse`, or `stdio` (Bifrost runs `stdio_config.command` on " +
 					"its own host and speaks MCP over its stdin/stdout). Changing it replaces the client (Bifrost cannot change it).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{connectionTypeValidator{}},
+				Validators:    []validator.String{connectionTypeValidator},
 			},
 			"connection_string": schema.StringAttribute{
 				Optional: true, Sensitive: true,
@@ -68,14 +71,14 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"it redacted, so only a change of an `env.` reference made outside Terraform is seen. Changing it replaces the client. " +
 					"For `http` and `sse`, exactly one of `connection_string` and `connection_string_wo` is required; `stdio` takes neither.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{urlValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("connection_string_wo")),
+				Validators: []validator.String{urlValidator, stringvalidator.ConflictsWith(path.MatchRoot("connection_string_wo")),
 					stringvalidator.ConflictsWith(path.MatchRoot("connection_string_wo_version"))},
 			},
 			"connection_string_wo": schema.StringAttribute{
 				Optional: true, Sensitive: true, WriteOnly: true,
 				MarkdownDescription: "Write-only alternative to `connection_string` (Terraform ≥ 1.11): sent to Bifrost, never stored in " +
 					"the plan or state. Change `connection_string_wo_version` to replace the client with a new value.",
-				Validators: []validator.String{urlValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("connection_string_wo_version"))},
+				Validators: []validator.String{urlValidator, stringvalidator.AlsoRequires(path.MatchRoot("connection_string_wo_version"))},
 			},
 			"connection_string_wo_version": schema.Int64Attribute{
 				Optional: true, MarkdownDescription: "Version of `connection_string_wo`; changing it replaces the client.",
@@ -108,7 +111,7 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "`none` (the default) or `headers` (send `headers` to the MCP server). `oauth` and `per_user_oauth` " +
 					"are refused: their flow needs a browser. Changing it replaces the client.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{authTypeValidator{}},
+				Validators:    []validator.String{authTypeValidator},
 			},
 			"headers": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true, Sensitive: true,
@@ -187,22 +190,14 @@ func (r *mcpClientResource) Schema(ctx context.Context, _ resource.SchemaRequest
 }
 
 // nameValidator is Bifrost's ValidateMCPClientName, at plan time.
-type nameValidator struct{}
-
-func (nameValidator) Description(context.Context) string {
-	return "ASCII, no hyphens, no spaces, not starting with a digit"
-}
-func (v nameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (nameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if why := NameError(req.ConfigValue.ValueString()); why != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid MCP client name",
-			fmt.Sprintf("Bifrost refuses the MCP client name %q: %s. Bifrost prefixes the client's tools with its name; use letters, digits and underscores, e.g. %q.",
-				req.ConfigValue.ValueString(), why, suggestName(req.ConfigValue.ValueString())))
-	}
-}
+var nameValidator = tfvalidate.String("ASCII, no hyphens, no spaces, not starting with a digit",
+	func(name string, p path.Path, diags *diag.Diagnostics) {
+		if why := NameError(name); why != "" {
+			diags.AddAttributeError(p, "Invalid MCP client name",
+				fmt.Sprintf("Bifrost refuses the MCP client name %q: %s. Bifrost prefixes the client's tools with its name; use letters, digits and underscores, e.g. %q.",
+					name, why, suggestName(name)))
+		}
+	})
 
 // NameError is why Bifrost refuses an MCP client name, "" when it does not.
 func NameError(name string) string {
@@ -234,66 +229,40 @@ func suggestName(name string) string {
 	return s
 }
 
-type connectionTypeValidator struct{}
-
-func (connectionTypeValidator) Description(context.Context) string { return "http, sse or stdio" }
-func (v connectionTypeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (connectionTypeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	switch v := req.ConfigValue.ValueString(); v {
+var connectionTypeValidator = tfvalidate.String("http, sse or stdio", func(v string, p path.Path, diags *diag.Diagnostics) {
+	switch v {
 	case "http", "sse", "stdio":
 	default:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid connection type",
+		diags.AddAttributeError(p, "Invalid connection type",
 			fmt.Sprintf("connection_type %q: expected \"http\" (Streamable HTTP), \"sse\" or \"stdio\" (a process on the Bifrost host).", v))
 	}
-}
+})
 
-type authTypeValidator struct{}
-
-func (authTypeValidator) Description(context.Context) string { return "none or headers" }
-func (v authTypeValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (authTypeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	switch v := req.ConfigValue.ValueString(); v {
+var authTypeValidator = tfvalidate.String("none or headers", func(v string, p path.Path, diags *diag.Diagnostics) {
+	switch v {
 	case "none", "headers":
 	case "oauth", "per_user_oauth":
-		resp.Diagnostics.AddAttributeError(req.Path, "OAuth MCP clients are not supported",
+		diags.AddAttributeError(p, "OAuth MCP clients are not supported",
 			fmt.Sprintf("auth_type %q: Bifrost answers the create with an authorization URL that a person must open in a browser to finish it, "+
 				"which Terraform cannot do. Create OAuth MCP clients in the Bifrost dashboard; use \"none\" or \"headers\" here.", v))
 	default:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid auth type", fmt.Sprintf("auth_type %q: expected \"none\" or \"headers\".", v))
+		diags.AddAttributeError(p, "Invalid auth type", fmt.Sprintf("auth_type %q: expected \"none\" or \"headers\".", v))
 	}
-}
+})
 
 // urlValidator accepts an http(s) URL or an env.NAME reference.
-type urlValidator struct{}
-
-func (urlValidator) Description(context.Context) string               { return "an http(s) URL or env.NAME" }
-func (v urlValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (urlValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	v := req.ConfigValue.ValueString()
+var urlValidator = tfvalidate.String("an http(s) URL or env.NAME", func(v string, p path.Path, diags *diag.Diagnostics) {
 	if name, ok := strings.CutPrefix(v, "env."); ok {
 		if name == "" {
-			resp.Diagnostics.AddAttributeError(req.Path, "Invalid environment reference", "env. must be followed by the name of a variable of Bifrost's environment.")
+			diags.AddAttributeError(p, "Invalid environment reference", "env. must be followed by the name of a variable of Bifrost's environment.")
 		}
 		return
 	}
 	if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid MCP server URL",
+		diags.AddAttributeError(p, "Invalid MCP server URL",
 			"Expected the MCP server's http:// or https:// URL, or env.NAME for Bifrost to read it from its environment (the value is not shown).")
 	}
-}
+})
 
 // whitelistValidator refuses "*" among names, empty names, and names that
 // differ only in case (Bifrost compares them case-insensitively).

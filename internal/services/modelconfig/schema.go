@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 func (r *modelConfigResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -31,7 +32,7 @@ func (r *modelConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"model_name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The model the limits apply to, as requests name it (e.g. `gpt-4o`). Changes in place.",
-				Validators:          []validator.String{nonEmpty("model_name", "Bifrost refuses a model config without a model name.")},
+				Validators:          []validator.String{tfvalidate.NonEmpty("model_name", "Bifrost refuses a model config without a model name.")},
 			},
 			"provider_name": schema.StringAttribute{
 				Optional: true,
@@ -40,7 +41,7 @@ func (r *modelConfigResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"set a model config back to all providers.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(providerRemoved,
 					"Removing provider_name replaces the model config.", "Removing `provider_name` replaces the model config.")},
-				Validators: []validator.String{nonEmpty("provider_name", "To limit the model on all providers, remove provider_name.")},
+				Validators: []validator.String{tfvalidate.NonEmpty("provider_name", "To limit the model on all providers, remove provider_name.")},
 			},
 			"budgets": limits.BudgetsAttribute("The model's budgets. Bifrost v1.5.1 holds **one** budget per model config " +
 				"(more is refused at plan time); Bifrost ≥ 2.0 holds several."),
@@ -62,21 +63,4 @@ func (r *modelConfigResource) IdentitySchema(_ context.Context, _ resource.Ident
 			"provider_name": identityschema.StringAttribute{OptionalForImport: true, Description: "The model config's provider; null or \"\" for all providers."},
 		},
 	}
-}
-
-// nonEmpty refuses "" (Bifrost answers a 400 or a 500): hint says what to
-// do instead.
-func nonEmpty(attr, hint string) validator.String { return nonEmptyValidator{attr: attr, hint: hint} }
-
-type nonEmptyValidator struct{ attr, hint string }
-
-func (v nonEmptyValidator) Description(context.Context) string { return "a non-empty string" }
-
-func (v nonEmptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v nonEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Empty "+v.attr, v.attr+" is \"\": "+v.hint)
 }

@@ -9,10 +9,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // configType is the type of a plugin's config: a JSON object in a string,
@@ -69,6 +71,19 @@ func (v configValue) Equal(o attr.Value) bool {
 	return ok && v.StringValue.Equal(other.StringValue)
 }
 
+// String describes the value without its content: the framework writes a
+// value's String() to its TRACE log (calling SemanticEquals), and a config
+// holds secrets.
+func (v configValue) String() string {
+	switch {
+	case v.IsNull():
+		return "<null>"
+	case v.IsUnknown():
+		return "<unknown>"
+	}
+	return "<sensitive plugin config>"
+}
+
 // StringSemanticEquals: the same JSON value once decoded (numbers as
 // float64).
 func (v configValue) StringSemanticEquals(_ context.Context, nv basetypes.StringValuable) (bool, diag.Diagnostics) {
@@ -92,27 +107,18 @@ func sameJSON(a, b string) bool {
 // objectValidator requires a JSON object (Bifrost decodes config into a
 // map: anything else is a 400 "Invalid request body"). Its errors never
 // quote the value: config holds secrets.
-type objectValidator struct{}
-
-func (objectValidator) Description(context.Context) string { return "a JSON object" }
-
-func (v objectValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (objectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
+var objectValidator = tfvalidate.String("a JSON object", func(s string, p path.Path, diags *diag.Diagnostics) {
 	var m map[string]any
-	err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &m)
+	err := json.Unmarshal([]byte(s), &m)
 	switch {
-	case err != nil && !json.Valid([]byte(req.ConfigValue.ValueString())):
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin config",
-			req.Path.String()+" is not valid JSON (the value is not shown: it may hold secrets). Write it with jsonencode({ ... }).")
+	case err != nil && !json.Valid([]byte(s)):
+		diags.AddAttributeError(p, "Invalid plugin config",
+			p.String()+" is not valid JSON (the value is not shown: it may hold secrets). Write it with jsonencode({ ... }).")
 	case err != nil || m == nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin config",
-			fmt.Sprintf("%s is JSON but not an object (it is %s): Bifrost refuses anything but an object. Write it with jsonencode({ ... }).", req.Path, jsonKind(req.ConfigValue.ValueString())))
+		diags.AddAttributeError(p, "Invalid plugin config",
+			fmt.Sprintf("%s is JSON but not an object (it is %s): Bifrost refuses anything but an object. Write it with jsonencode({ ... }).", p, jsonKind(s)))
 	}
-}
+})
 
 // jsonKind names the kind of a valid JSON text's value.
 func jsonKind(s string) string {

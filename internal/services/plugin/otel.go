@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // otelConfig is the otel plugin's config: one OTLP collector, as v1.5.1's
@@ -49,7 +49,7 @@ var otelConfig = typedConfig{
 			"the collector as a list of `profiles` (newer otel plugins) is read back as the same settings; settings beyond these " +
 			"(several profiles, span filters) are warned of, not shown: manage them with `config`.",
 		Attributes: map[string]schema.Attribute{
-			"collector_url": schema.StringAttribute{Required: true, Validators: []validator.String{endpointValidator{}},
+			"collector_url": schema.StringAttribute{Required: true, Validators: []validator.String{endpointValidator},
 				MarkdownDescription: "Where traces are sent (`collector_url`): a URL such as `http://otel-collector:4318/v1/traces` for " +
 					"`protocol = \"http\"`, or `host:port` such as `otel-collector:4317` for `grpc`."},
 			"trace_type": schema.StringAttribute{Required: true,
@@ -82,7 +82,7 @@ var otelConfig = typedConfig{
 			"metrics_enabled": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Whether Bifrost also pushes its metrics over OTLP (`metrics_enabled`); needs `metrics_endpoint`. " +
 					"Bifrost's default: `false`."},
-			"metrics_endpoint": schema.StringAttribute{Optional: true, Validators: []validator.String{endpointValidator{}},
+			"metrics_endpoint": schema.StringAttribute{Optional: true, Validators: []validator.String{endpointValidator},
 				MarkdownDescription: "Where metrics are pushed (`metrics_endpoint`): a URL such as " +
 					"`http://otel-collector:4318/v1/metrics`, or `host:port` for `grpc`."},
 			"metrics_push_interval": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(1, 300)},
@@ -185,27 +185,18 @@ func validateOtel(m pluginModel, diags *diag.Diagnostics) {
 // hostPort is the host:port form of an OTLP endpoint (gRPC).
 var hostPort = regexp.MustCompile(`^[^:\s/]+:\d+$`)
 
+// endpointDescription is what endpointValidator accepts.
+const endpointDescription = "an http(s) URL such as http://otel-collector:4318/v1/traces, or host:port such as otel-collector:4317"
+
 // endpointValidator requires an OTLP endpoint as Bifrost's config schema
 // does: an http(s) URL with a host, or host:port.
-type endpointValidator struct{}
-
-func (endpointValidator) Description(context.Context) string {
-	return "an http(s) URL such as http://otel-collector:4318/v1/traces, or host:port such as otel-collector:4317"
-}
-
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v endpointValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
+var endpointValidator = tfvalidate.String(endpointDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
 	if hostPort.MatchString(s) {
 		return
 	}
 	if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid OTLP endpoint",
-		fmt.Sprintf("%s is not %s.", quote(s), v.Description(ctx)))
-}
+	diags.AddAttributeError(p, "Invalid OTLP endpoint",
+		fmt.Sprintf("%s is not %s.", quote(s), endpointDescription))
+})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -18,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // builtins are the plugins Bifrost ships: they take no path (Bifrost drops
@@ -42,7 +45,7 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "The plugin's name: a built-in's (`otel`, `maxim`, `semantic_cache`, ...) or a custom plugin's. " +
 					"Changing it replaces the plugin. Creating a plugin whose name Bifrost already has fails: import it instead.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{nameValidator{}},
+				Validators:    []validator.String{nameValidator},
 			},
 			"enabled": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -53,7 +56,7 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "The plugin's configuration: a JSON object (write it with `jsonencode`), compared by meaning. " +
 					"Sensitive: Bifrost stores and returns it in clear (API keys, headers). Left out, the plugin has none. For `otel`, `maxim` " +
 					"and `semantic_cache`, `otel_config`, `maxim_config` and `semantic_cache_config` are typed alternatives (conflicting with `config`).",
-				Validators:    []validator.String{objectValidator{}, stringvalidator.ConflictsWith(path.MatchRoot("config_wo"))},
+				Validators:    []validator.String{objectValidator, stringvalidator.ConflictsWith(path.MatchRoot("config_wo"))},
 				PlanModifiers: []planmodifier.String{keepEquivalent{}},
 			},
 			"config_wo": schema.StringAttribute{
@@ -62,7 +65,7 @@ func (r *pluginResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"in the plan or state. Conflicts with `config` and the typed configs. Change `config_wo_version` to write a new value. " +
 					"A change made outside Terraform is detected (only a SHA-256 of the config is kept, in private state) and the plan writes " +
 					"`config_wo` again.",
-				Validators: []validator.String{objectValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("config_wo_version"))},
+				Validators: []validator.String{objectValidator, stringvalidator.AlsoRequires(path.MatchRoot("config_wo_version"))},
 			},
 			"config_wo_version": schema.Int64Attribute{
 				Optional:            true,
@@ -133,26 +136,14 @@ func (r *pluginResource) ValidateConfig(ctx context.Context, req resource.Valida
 
 // nameValidator refuses names Bifrost cannot address: empty, with a "/"
 // (the name is a URL path segment), or with spaces around it.
-type nameValidator struct{}
-
-func (nameValidator) Description(context.Context) string {
-	return "a non-empty name without \"/\" or surrounding spaces"
-}
-
-func (v nameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (nameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	n := req.ConfigValue.ValueString()
+var nameValidator = tfvalidate.String("a non-empty name without \"/\" or surrounding spaces", func(n string, p path.Path, diags *diag.Diagnostics) {
 	switch {
 	case n == "":
-		resp.Diagnostics.AddAttributeError(req.Path, "Empty name", "name is \"\": Bifrost refuses a plugin without a name (\"Plugin name is required\").")
+		diags.AddAttributeError(p, "Empty name", "name is \"\": Bifrost refuses a plugin without a name (\"Plugin name is required\").")
 	case strings.Contains(n, "/"):
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin name",
+		diags.AddAttributeError(p, "Invalid plugin name",
 			"name "+quote(n)+" contains \"/\": Bifrost addresses a plugin by its name in the URL (/api/plugins/<name>), so it could not be read, updated or deleted.")
 	case strings.TrimSpace(n) != n:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid plugin name", "name "+quote(n)+" begins or ends with white space.")
+		diags.AddAttributeError(p, "Invalid plugin name", "name "+quote(n)+" begins or ends with white space.")
 	}
-}
+})

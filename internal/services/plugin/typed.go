@@ -1,7 +1,6 @@
 package plugin
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 // The typed configs of the built-in plugins whose configuration Bifrost
@@ -118,7 +118,7 @@ var typedConfigs = []typedConfig{
 					MarkdownDescription: "The embedding model (`embedding_model`)."},
 				"dimension": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
 					MarkdownDescription: "The dimension of the embeddings in the vector store (`dimension`); `1` with no provider is direct-only mode."},
-				"ttl": schema.StringAttribute{Optional: true, Validators: []validator.String{durationValidator{}},
+				"ttl": schema.StringAttribute{Optional: true, Validators: []validator.String{durationValidator},
 					MarkdownDescription: "How long a cached response lives (`ttl`): a Go duration such as `5m` or `1h30m`. Bifrost's default: `5m`."},
 				"threshold": schema.Float64Attribute{Optional: true, Validators: []validator.Float64{float64validator.Between(0, 1)},
 					MarkdownDescription: "The cosine similarity from which a cached response matches (`threshold`), between 0 and 1. Bifrost's default: 0.8."},
@@ -442,25 +442,14 @@ func warnUnshown(t typedConfig, name string, raw json.RawMessage, diags *diag.Di
 }
 
 // durationValidator requires a Go duration ("5m", "1h30m") greater than 0.
-type durationValidator struct{}
-
-func (durationValidator) Description(context.Context) string {
-	return "a duration such as 30s, 5m or 1h30m"
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+var durationValidator = tfvalidate.String("a duration such as 30s, 5m or 1h30m", func(s string, p path.Path, diags *diag.Diagnostics) {
+	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s is not a duration: write a number with a unit, such as 30s, 5m or 1h30m (Go's time.ParseDuration).", quote(req.ConfigValue.ValueString())))
+		diags.AddAttributeError(p, "Invalid duration",
+			fmt.Sprintf("%s is not a duration: write a number with a unit, such as 30s, 5m or 1h30m (Go's time.ParseDuration).", quote(s)))
 	case d <= 0:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s is not greater than zero: Bifrost would use its default (5m) instead.", quote(req.ConfigValue.ValueString())))
+		diags.AddAttributeError(p, "Invalid duration",
+			fmt.Sprintf("%s is not greater than zero: Bifrost would use its default (5m) instead.", quote(s)))
 	}
-}
+})

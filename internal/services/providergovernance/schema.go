@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 func (r *govResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -35,7 +36,7 @@ func (r *govResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: "The Bifrost provider whose traffic is limited (e.g. `bifrost_provider.openai.name`); it must exist " +
 					"(checked at plan time). Changing it replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{nonEmptyProvider{}},
+				Validators:    []validator.String{tfvalidate.NonEmpty("provider_name", "name the Bifrost provider whose traffic to limit.")},
 			},
 			"budgets": limits.BudgetsAttribute("The provider's budgets. Bifrost v1.5.1 holds **one** budget per provider " +
 				"(more is refused at plan time); Bifrost ≥ 2.0 holds several."),
@@ -57,17 +58,4 @@ func (r *govResource) IdentitySchema(_ context.Context, _ resource.IdentitySchem
 			"provider_name": identityschema.StringAttribute{RequiredForImport: true, Description: "The provider's name."},
 		},
 	}
-}
-
-type nonEmptyProvider struct{}
-
-func (nonEmptyProvider) Description(context.Context) string { return "a non-empty string" }
-
-func (v nonEmptyProvider) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (nonEmptyProvider) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Empty provider_name", `provider_name is "": name the Bifrost provider whose traffic to limit.`)
 }

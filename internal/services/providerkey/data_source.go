@@ -43,7 +43,7 @@ func (d *keyDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, 
 			"provider_name": schema.StringAttribute{
 				MarkdownDescription: "The Bifrost provider the key belongs to (`openai`, `azure`, ... or a custom provider's name).",
 				Required:            true,
-				Validators:          []validator.String{providerNameValidator{}},
+				Validators:          []validator.String{providerNameValidator},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The id of the key to read. Exactly one of `id` and `name` must be set.",

@@ -46,13 +46,13 @@ func (d *keysDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest,
 			"provider_name": schema.StringAttribute{
 				MarkdownDescription: "The Bifrost provider whose keys to list (`openai`, `azure`, ... or a custom provider's name).",
 				Required:            true,
-				Validators:          []validator.String{providerNameValidator{}},
+				Validators:          []validator.String{providerNameValidator},
 			},
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Keep only the keys whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), " +
 					"unanchored: use `^...$` for a whole-name match). Checked at plan time.",
 				Optional:   true,
-				Validators: []validator.String{regexpValidator{}},
+				Validators: []validator.String{regexpValidator},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Keep only the enabled (`true`) or the disabled (`false`) keys.",

@@ -13,13 +13,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/secret"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
@@ -242,24 +242,14 @@ func (f keyFilter) apply(keys []bifrost.Key) ([]bifrost.Key, error) {
 	return out, nil
 }
 
+// regexpDescription is what regexpValidator accepts.
+const regexpDescription = "a regular expression in Go's RE2 syntax (https://golang.org/s/re2syntax)"
+
 // regexpValidator checks at plan time that a string is a valid Go (RE2)
 // regular expression.
-type regexpValidator struct{}
-
-func (regexpValidator) Description(context.Context) string {
-	return "a regular expression in Go's RE2 syntax (https://golang.org/s/re2syntax)"
-}
-
-func (v regexpValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v regexpValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+var regexpValidator = tfvalidate.String(regexpDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
+	if _, err := regexp.Compile(s); err != nil {
+		diags.AddAttributeError(p, "Invalid regular expression",
+			fmt.Sprintf("%q is not %s: %s.", s, regexpDescription, err))
 	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%q is not %s: %s.", req.ConfigValue.ValueString(), v.Description(ctx), err))
-	}
-}
+})

@@ -44,12 +44,12 @@ func (l *keyListResource) ListResourceConfigSchema(_ context.Context, _ list.Lis
 			"provider_name": listschema.StringAttribute{
 				MarkdownDescription: "The Bifrost provider whose keys to list.",
 				Required:            true,
-				Validators:          []validator.String{providerNameValidator{}},
+				Validators:          []validator.String{providerNameValidator},
 			},
 			"name_regex": listschema.StringAttribute{
 				MarkdownDescription: "Keep only the keys whose name matches this regular expression ([RE2 syntax](https://golang.org/s/re2syntax), unanchored).",
 				Optional:            true,
-				Validators:          []validator.String{regexpValidator{}},
+				Validators:          []validator.String{regexpValidator},
 			},
 		},
 	}

@@ -36,7 +36,7 @@ func secretVarAttribute(description string, sensitive bool) schema.StringAttribu
 		MarkdownDescription: description + secretFieldNote,
 		Optional:            true,
 		Sensitive:           sensitive,
-		Validators:          []validator.String{secretRefValidator{}},
+		Validators:          []validator.String{secretRefValidator},
 	}
 }
 
@@ -74,7 +74,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"or a custom provider's name. Changing it replaces the key.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{providerNameValidator{}},
+				Validators:    []validator.String{providerNameValidator},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The key name. Bifrost requires key names to be unique across all providers.",
@@ -93,7 +93,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:   true,
 				Computed:   true,
 				Sensitive:  true,
-				Validators: []validator.String{secretRefValidator{}, conflictsWithRoot{other: "value_wo"}},
+				Validators: []validator.String{secretRefValidator, conflictsWithRoot{other: "value_wo"}},
 			},
 			"value_wo": schema.StringAttribute{
 				MarkdownDescription: "Write-only alternative to `value` (Terraform ≥ 1.11): sent to Bifrost but never stored in the plan or state. " +
@@ -102,7 +102,7 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:   true,
 				Sensitive:  true,
 				WriteOnly:  true,
-				Validators: []validator.String{secretRefValidator{}, stringvalidator.AlsoRequires(path.MatchRoot("value_wo_version"))},
+				Validators: []validator.String{secretRefValidator, stringvalidator.AlsoRequires(path.MatchRoot("value_wo_version"))},
 			},
 			"value_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `value_wo`; change it to send a new `value_wo` to Bifrost.",

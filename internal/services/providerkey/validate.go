@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 var (
@@ -30,54 +31,33 @@ func looksLikeReference(s string) bool {
 	return hasPrefix(bifrost.EnvPrefix) || hasPrefix(bifrost.VaultPrefix)
 }
 
+// providerNameDescription is what providerNameValidator accepts.
+const providerNameDescription = "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
+
 // providerNameValidator checks the form of a provider name, not its
 // membership in the built-in list: custom providers have any name.
-type providerNameValidator struct{}
-
-func (providerNameValidator) Description(context.Context) string {
-	return "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
-}
-
-func (v providerNameValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v providerNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+var providerNameValidator = tfvalidate.String(providerNameDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
+	if !bifrost.ProviderNamePattern.MatchString(s) {
+		diags.AddAttributeError(p, "Invalid provider name",
+			fmt.Sprintf("%q is not a valid provider name: expected %s (e.g. \"openai\" or \"my-custom-provider\").", s, providerNameDescription))
 	}
-	if s := req.ConfigValue.ValueString(); !bifrost.ProviderNamePattern.MatchString(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid provider name",
-			fmt.Sprintf("%q is not a valid provider name: expected %s (e.g. \"openai\" or \"my-custom-provider\").", s, v.Description(ctx)))
-	}
-}
+})
+
+// referenceDescription is what secretRefValidator accepts.
+const referenceDescription = "a literal, or a reference of the form env.NAME (NAME: letters, digits, '_') or vault.PATH"
 
 // secretRefValidator rejects malformed references ("env.", "ENV.X") that
 // Bifrost would store as literal secrets. It never prints a literal value.
-type secretRefValidator struct{}
-
-func (secretRefValidator) Description(context.Context) string {
-	return "a literal, or a reference of the form env.NAME (NAME: letters, digits, '_') or vault.PATH"
-}
-
-func (v secretRefValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v secretRefValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
+var secretRefValidator = tfvalidate.String(referenceDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
 	if !looksLikeReference(s) {
 		return
 	}
 	if envRefRe.MatchString(s) || vaultRefRe.MatchString(s) {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Malformed secret reference",
-		fmt.Sprintf("%q looks like a reference but is not one Bifrost resolves: expected %s, with the prefix in lower case (e.g. \"env.OPENAI_API_KEY\").", s, v.Description(ctx)))
-}
+	diags.AddAttributeError(p, "Malformed secret reference",
+		fmt.Sprintf("%q looks like a reference but is not one Bifrost resolves: expected %s, with the prefix in lower case (e.g. \"env.OPENAI_API_KEY\").", s, referenceDescription))
+})
 
 // atLeast is float64validator.AtLeast with the numbers written as in a
 // configuration ("weight must be at least 0, got -0.5"), not with %f

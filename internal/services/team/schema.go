@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
 func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -29,7 +30,7 @@ func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The team's name: unique among the teams of the Bifrost server (checked at plan time).",
-				Validators:          []validator.String{nonEmpty("name", "Bifrost refuses a team without a name.")},
+				Validators:          []validator.String{tfvalidate.NonEmpty("name", "Bifrost refuses a team without a name.")},
 			},
 			"customer_id": schema.StringAttribute{
 				Optional: true,
@@ -37,7 +38,7 @@ func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 					"Changing it replaces the team: Bifrost's update answers success but keeps the old customer " +
 					"(measured on v1.5.1), so a team's customer can only be chosen when the team is created.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{nonEmpty("customer_id", "To have no customer, remove customer_id.")},
+				Validators:    []validator.String{tfvalidate.NonEmpty("customer_id", "To have no customer, remove customer_id.")},
 			},
 			"budgets": limits.BudgetsAttribute("The team's budgets, each a spending limit in dollars per reset period."),
 			"rate_limit": limits.RateLimitAttribute("The team's rate limit. Bifrost replaces it as a whole on every update " +
@@ -58,21 +59,4 @@ func (r *teamResource) IdentitySchema(_ context.Context, _ resource.IdentitySche
 			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "The team's id."},
 		},
 	}
-}
-
-// nonEmpty refuses "" (Bifrost answers a 400, or a 500 that hides the
-// cause): hint says what to do instead.
-func nonEmpty(attr, hint string) validator.String { return nonEmptyValidator{attr: attr, hint: hint} }
-
-type nonEmptyValidator struct{ attr, hint string }
-
-func (v nonEmptyValidator) Description(context.Context) string { return "a non-empty string" }
-
-func (v nonEmptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v nonEmptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Empty "+v.attr, v.attr+" is \"\": "+v.hint)
 }

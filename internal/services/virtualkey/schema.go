@@ -73,7 +73,7 @@ func (r *vkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				Optional: true,
 				MarkdownDescription: "The providers the key may use, keyed by Bifrost provider name (e.g. `openai`). " +
 					"Without any, the key may use no provider. Each config keeps its id (and its budgets' usage) across updates.",
-				Validators: []validator.Map{mapvalidator.KeysAre(providerNameKey{})},
+				Validators: []validator.Map{mapvalidator.KeysAre(providerNameKey)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"config_id": schema.Int64Attribute{
 						Computed:            true,
@@ -111,7 +111,7 @@ func (r *vkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 					"made outside Terraform shows as a change and is removed by the next apply. Each config keeps its id across updates. " +
 					"The client must exist in Bifrost (Bifrost answers `failed to get MCP client: not found` at apply otherwise); " +
 					"Bifrost creates an MCP client only when it can connect to its server.",
-				Validators: []validator.Map{mapvalidator.KeysAre(mcpClientNameKey{})},
+				Validators: []validator.Map{mapvalidator.KeysAre(mcpClientNameKey)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"config_id": schema.Int64Attribute{
 						Computed:            true,
@@ -140,7 +140,7 @@ func (r *vkResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"expires_at": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "When the key stops working, an RFC 3339 time in the future (e.g. `2030-01-01T00:00:00Z`)." + v2Only,
-				Validators:          []validator.String{expiresAt{}},
+				Validators:          []validator.String{expiresAt},
 			},
 			"rotation_trigger": schema.StringAttribute{
 				Optional: true,

@@ -6,54 +6,40 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
+// providerNameKeyDescription is what providerNameKey accepts.
+const providerNameKeyDescription = "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
+
 // providerNameKey validates the keys of provider_configs: provider names.
-type providerNameKey struct{}
-
-func (providerNameKey) Description(context.Context) string {
-	return "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
-}
-
-func (v providerNameKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v providerNameKey) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+var providerNameKey = tfvalidate.String(providerNameKeyDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
+	if !bifrost.ProviderNamePattern.MatchString(s) {
+		diags.AddAttributeError(p, "Invalid provider name",
+			fmt.Sprintf("%q is not a valid provider name in provider_configs: expected %s (e.g. \"openai\").", s, providerNameKeyDescription))
 	}
-	if s := req.ConfigValue.ValueString(); !bifrost.ProviderNamePattern.MatchString(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid provider name",
-			fmt.Sprintf("%q is not a valid provider name in provider_configs: expected %s (e.g. \"openai\").", s, v.Description(ctx)))
-	}
-}
+})
+
+// mcpClientNameKeyDescription is what mcpClientNameKey accepts.
+const mcpClientNameKeyDescription = "an MCP client name: ASCII, without '-' or spaces, not starting with a digit"
 
 // mcpClientNameKey validates the keys of mcp_configs: MCP client names as
 // Bifrost accepts them (ValidateMCPClientName), so that a name no client
 // can have is refused at plan time.
-type mcpClientNameKey struct{}
-
-func (mcpClientNameKey) Description(context.Context) string {
-	return "an MCP client name: ASCII, without '-' or spaces, not starting with a digit"
-}
-
-func (v mcpClientNameKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v mcpClientNameKey) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
+var mcpClientNameKey = tfvalidate.String(mcpClientNameKeyDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
 	bad := strings.TrimSpace(s) == "" || strings.ContainsAny(s, "- ") || (s[0] >= '0' && s[0] <= '9') ||
 		strings.IndexFunc(s, func(r rune) bool { return r > 127 }) >= 0
 	if bad {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid MCP client name",
-			fmt.Sprintf("%q is not a valid MCP client name in mcp_configs: expected %s (e.g. \"github\").", s, v.Description(ctx)))
+		diags.AddAttributeError(p, "Invalid MCP client name",
+			fmt.Sprintf("%q is not a valid MCP client name in mcp_configs: expected %s (e.g. \"github\").", s, mcpClientNameKeyDescription))
 	}
-}
+})
 
 // whitelist refuses "*" mixed with names (Bifrost answers 400 "invalid
 // allowed_models for provider openai: wildcard '*' cannot be used with
@@ -106,26 +92,16 @@ func lastStep(p string) string {
 // expiresAt requires an RFC 3339 time in the future (Bifrost v2 answers
 // 400 "expires_at must be a future timestamp", or "Invalid JSON" for a
 // time it cannot parse).
-type expiresAt struct{}
-
-func (expiresAt) Description(context.Context) string { return "an RFC 3339 time in the future" }
-
-func (v expiresAt) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (expiresAt) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
+var expiresAt = tfvalidate.String("an RFC 3339 time in the future", func(s string, p path.Path, diags *diag.Diagnostics) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid expires_at",
+		diags.AddAttributeError(p, "Invalid expires_at",
 			fmt.Sprintf("%q is not an RFC 3339 time: write it like \"2030-01-01T00:00:00Z\" (date, \"T\", time, and a zone: \"Z\" or \"+02:00\").", s))
 		return
 	}
 	if !t.After(time.Now()) {
-		resp.Diagnostics.AddAttributeError(req.Path, "expires_at is in the past",
+		diags.AddAttributeError(p, "expires_at is in the past",
 			fmt.Sprintf("expires_at is %s, which is not in the future: Bifrost refuses it (\"expires_at must be a future timestamp\"). "+
 				"Give a later time, or remove expires_at for a key that never expires.", s))
 	}
-}
+})
