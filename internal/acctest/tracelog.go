@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,6 +26,21 @@ func TraceLog(t *testing.T) func() string {
 			t.Fatal(err)
 		}
 		return withoutHarnessConfig(string(b))
+	}
+}
+
+// ExpectNoSecretInTraceLog checks that the trace log text holds the
+// provider's logging of its requests to path (or a test would pass by
+// seeing nothing) and none of the secrets.
+func ExpectNoSecretInTraceLog(t *testing.T, text, path string, secrets ...string) {
+	t.Helper()
+	for _, want := range []string{"Bifrost request", "Bifrost response", path, "ApplyResourceChange"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the trace log (%d bytes) does not contain %q: logging was not captured", len(text), want)
+		}
+	}
+	if err := NoSecretIn(text, secrets...); err != nil {
+		t.Fatal(fmt.Errorf("trace log: %w", err))
 	}
 }
 

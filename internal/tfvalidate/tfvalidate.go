@@ -5,10 +5,13 @@ package tfvalidate
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 // String is a validator described by description (also its Markdown
@@ -40,6 +43,21 @@ func NonEmpty(attr, hint string) validator.String {
 	return String("a non-empty string", func(value string, p path.Path, diags *diag.Diagnostics) {
 		if value == "" {
 			diags.AddAttributeError(p, "Empty "+attr, attr+" is \"\": "+hint)
+		}
+	})
+}
+
+// providerNameDescription is what ProviderName accepts.
+const providerNameDescription = "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
+
+// ProviderName checks the form of a provider name (bifrost.ProviderNamePattern),
+// not its membership of the built-in list: custom providers have any name.
+// where (e.g. " in provider_configs") and example complete the message.
+func ProviderName(where, example string) validator.String {
+	return String(providerNameDescription, func(value string, p path.Path, diags *diag.Diagnostics) {
+		if !bifrost.ProviderNamePattern.MatchString(value) {
+			diags.AddAttributeError(p, "Invalid provider name",
+				fmt.Sprintf("%q is not a valid provider name%s: expected %s (e.g. %s).", value, where, providerNameDescription, example))
 		}
 	})
 }

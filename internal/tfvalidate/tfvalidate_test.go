@@ -91,3 +91,24 @@ func TestNonEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestProviderName(t *testing.T) {
+	v := tfvalidate.ProviderName(" in provider_configs", `"openai"`)
+	p := path.Root("provider_configs")
+	for _, good := range []string{"openai", "my-custom.provider_1", "9x"} {
+		if d := validate(v, p, types.StringValue(good)); len(d) != 0 {
+			t.Errorf("%q: unexpected diagnostics %v", good, d)
+		}
+	}
+	for _, bad := range []string{"", "-openai", "open ai", "a/b"} {
+		d := validate(v, p, types.StringValue(bad))
+		if len(d) != 1 || d[0].Summary() != "Invalid provider name" {
+			t.Fatalf("%q: want one Invalid provider name error, got %v", bad, d)
+		}
+		want := `"` + bad + `" is not a valid provider name in provider_configs: expected a provider name: letters, digits, '_', '.', '-', ` +
+			`starting with a letter or digit, at most 64 characters (e.g. "openai").`
+		if d[0].Detail() != want {
+			t.Errorf("%q: detail %q, want %q", bad, d[0].Detail(), want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package mcpclient_test
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -47,13 +46,5 @@ resource "bifrost_mcp_client" "test" {
 	if !srv.SawHeader("Authorization", token("a")) {
 		t.Fatal("the MCP server never saw the header: the secrets did not travel")
 	}
-	text := traceLog()
-	for _, want := range []string{"Bifrost request", "Bifrost response", "/api/mcp/client", "ApplyResourceChange"} {
-		if !strings.Contains(text, want) {
-			t.Fatalf("the trace log (%d bytes) does not contain %q: logging was not captured", len(text), want)
-		}
-	}
-	if err := acctest.NoSecretIn(text, connSecret, token("a"), token("b")); err != nil {
-		t.Fatalf("trace log: %v", err)
-	}
+	acctest.ExpectNoSecretInTraceLog(t, traceLog(), "/api/mcp/client", connSecret, token("a"), token("b"))
 }

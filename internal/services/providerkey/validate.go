@@ -31,17 +31,8 @@ func looksLikeReference(s string) bool {
 	return hasPrefix(bifrost.EnvPrefix) || hasPrefix(bifrost.VaultPrefix)
 }
 
-// providerNameDescription is what providerNameValidator accepts.
-const providerNameDescription = "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
-
-// providerNameValidator checks the form of a provider name, not its
-// membership in the built-in list: custom providers have any name.
-var providerNameValidator = tfvalidate.String(providerNameDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
-	if !bifrost.ProviderNamePattern.MatchString(s) {
-		diags.AddAttributeError(p, "Invalid provider name",
-			fmt.Sprintf("%q is not a valid provider name: expected %s (e.g. \"openai\" or \"my-custom-provider\").", s, providerNameDescription))
-	}
-})
+// providerNameValidator checks the form of a provider name.
+var providerNameValidator = tfvalidate.ProviderName("", `"openai" or "my-custom-provider"`)
 
 // referenceDescription is what secretRefValidator accepts.
 const referenceDescription = "a literal, or a reference of the form env.NAME (NAME: letters, digits, '_') or vault.PATH"

@@ -11,20 +11,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalidate"
 )
 
-// providerNameKeyDescription is what providerNameKey accepts.
-const providerNameKeyDescription = "a provider name: letters, digits, '_', '.', '-', starting with a letter or digit, at most 64 characters"
-
 // providerNameKey validates the keys of provider_configs: provider names.
-var providerNameKey = tfvalidate.String(providerNameKeyDescription, func(s string, p path.Path, diags *diag.Diagnostics) {
-	if !bifrost.ProviderNamePattern.MatchString(s) {
-		diags.AddAttributeError(p, "Invalid provider name",
-			fmt.Sprintf("%q is not a valid provider name in provider_configs: expected %s (e.g. \"openai\").", s, providerNameKeyDescription))
-	}
-})
+var providerNameKey = tfvalidate.ProviderName(" in provider_configs", `"openai"`)
 
 // mcpClientNameKeyDescription is what mcpClientNameKey accepts.
 const mcpClientNameKeyDescription = "an MCP client name: ASCII, without '-' or spaces, not starting with a digit"
