@@ -31,7 +31,7 @@ import (
 // transports/config.schema.json, v1.5.1). Each is an alternative to the raw
 // config: it is sent as the same JSON object (only the fields that are set),
 // and read back field by field, so a change made outside Terraform shows on
-// the field; what the fields cannot show is warned of (see unshownTyped).
+// the field; what the fields cannot show is warned of (see warnUnshown).
 
 // typedField is one field of a typed config: its attribute (and JSON key)
 // and kind.
