@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/google/cel-go/cel"
 )
 
 // Routing rules (`/api/governance/routing-rules`, governance.md §2.4): a CEL
@@ -203,3 +206,26 @@ func SameRoutingTargets(a, b []RoutingTarget) bool {
 		return strings.EqualFold(x.Provider, y.Provider) && strings.EqualFold(x.Model, y.Model) && x.KeyID == y.KeyID && x.Weight == y.Weight
 	})
 }
+
+// RoutingCELEnv is the environment Bifrost compiles routing expressions in:
+// its routing variables (plugins/governance upstream). The resource checks
+// expressions in it at plan time; the emulator compiles them in it as the
+// server does.
+var RoutingCELEnv = sync.OnceValues(func() (*cel.Env, error) {
+	return cel.NewEnv(
+		cel.Variable("model", cel.StringType),
+		cel.Variable("provider", cel.StringType),
+		cel.Variable("request_type", cel.StringType),
+		cel.Variable("headers", cel.MapType(cel.StringType, cel.StringType)),
+		cel.Variable("params", cel.MapType(cel.StringType, cel.StringType)),
+		cel.Variable("virtual_key_id", cel.StringType),
+		cel.Variable("virtual_key_name", cel.StringType),
+		cel.Variable("team_id", cel.StringType),
+		cel.Variable("team_name", cel.StringType),
+		cel.Variable("customer_id", cel.StringType),
+		cel.Variable("customer_name", cel.StringType),
+		cel.Variable("tokens_used", cel.DoubleType),
+		cel.Variable("request", cel.DoubleType),
+		cel.Variable("budget_used", cel.DoubleType),
+	)
+})

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 // pricingOverride is a row of /api/governance/pricing-overrides. patch is
@@ -35,41 +37,6 @@ func (o *pricingOverride) wire() object {
 		kv{"created_at", o.created}, kv{"updated_at", o.updated}, kv{"request_types", o.requestTypes})
 }
 
-// pricingFields are the PricingOptions members in struct order: all optional
-// floats. Fields are from the newest stored modelcatalog source (guess for v1.5.1).
-var pricingFields = []string{
-	"input_cost_per_token", "output_cost_per_token", "input_cost_per_token_batches", "output_cost_per_token_batches",
-	"input_cost_per_token_priority", "output_cost_per_token_priority", "input_cost_per_token_flex",
-	"output_cost_per_token_flex", "input_cost_per_character",
-	"input_cost_per_token_above_128k_tokens", "input_cost_per_image_above_128k_tokens",
-	"input_cost_per_video_per_second_above_128k_tokens", "input_cost_per_audio_per_second_above_128k_tokens",
-	"output_cost_per_token_above_128k_tokens",
-	"input_cost_per_token_above_200k_tokens", "input_cost_per_token_above_200k_tokens_priority",
-	"output_cost_per_token_above_200k_tokens", "output_cost_per_token_above_200k_tokens_priority",
-	"input_cost_per_token_above_272k_tokens", "input_cost_per_token_above_272k_tokens_priority",
-	"output_cost_per_token_above_272k_tokens", "output_cost_per_token_above_272k_tokens_priority",
-	"cache_creation_input_token_cost", "cache_read_input_token_cost",
-	"cache_creation_input_token_cost_above_200k_tokens", "cache_read_input_token_cost_above_200k_tokens",
-	"cache_read_input_token_cost_above_200k_tokens_priority", "cache_creation_input_token_cost_above_1hr",
-	"cache_creation_input_token_cost_above_1hr_above_200k_tokens", "cache_creation_input_audio_token_cost",
-	"cache_read_input_token_cost_priority", "cache_read_input_token_cost_flex", "cache_read_input_image_token_cost",
-	"cache_read_input_token_cost_above_272k_tokens", "cache_read_input_token_cost_above_272k_tokens_priority",
-	"input_cost_per_image", "input_cost_per_pixel", "output_cost_per_image", "output_cost_per_pixel",
-	"output_cost_per_image_premium_image", "output_cost_per_image_above_512_and_512_pixels",
-	"output_cost_per_image_above_512_and_512_pixels_and_premium_image",
-	"output_cost_per_image_above_1024_and_1024_pixels",
-	"output_cost_per_image_above_1024_and_1024_pixels_and_premium_image",
-	"output_cost_per_image_above_2048_and_2048_pixels", "output_cost_per_image_above_4096_and_4096_pixels",
-	"output_cost_per_image_low_quality", "output_cost_per_image_medium_quality",
-	"output_cost_per_image_high_quality", "output_cost_per_image_auto_quality",
-	"input_cost_per_image_token", "output_cost_per_image_token",
-	"input_cost_per_audio_token", "input_cost_per_audio_per_second", "input_cost_per_second",
-	"input_cost_per_video_per_second", "output_cost_per_audio_token", "output_cost_per_video_per_second",
-	"output_cost_per_second",
-	"search_context_cost_per_query", "code_interpreter_cost_per_session",
-	"ocr_cost_per_page", "annotation_cost_per_page",
-}
-
 // pricingPatch decodes a patch into PricingOptions and encodes it again:
 // members matched like encoding/json does (case-insensitively), unknown ones
 // dropped, nulls omitted, struct order. ok is false when the patch is not an
@@ -80,7 +47,7 @@ func pricingPatch(raw json.RawMessage) (string, bool) {
 	}
 	members := fieldsAt(raw, 0)
 	patch := object{}
-	for _, name := range pricingFields {
+	for _, name := range bifrost.PricingOptionFields {
 		f, found := lookup(members, name)
 		if !found || isNull(f.raw) {
 			continue

@@ -8,10 +8,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
-	"github.com/google/cel-go/cel"
 	"github.com/google/uuid"
+
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
 )
 
 // routingRule is a row of /api/governance/routing-rules.
@@ -133,9 +133,6 @@ func (s *Server) fallbacksErr(fallbacks []string) string {
 }
 
 var (
-	celEnvOnce sync.Once
-	celEnv     *cel.Env
-	celEnvErr  error
 	// headerKeys and paramKeys find the map keys NormalizeMapKeysInCEL lowercases.
 	headerKeys = regexp.MustCompile(`headers\[["']([^"']+)["']\]|["']([^"']+)["']\s+in\s+headers`)
 	paramKeys  = regexp.MustCompile(`params\[["']([^"']+)["']\]|["']([^"']+)["']\s+in\s+params`)
@@ -149,24 +146,7 @@ func celErr(expr string) string {
 	if strings.TrimSpace(expr) == "" {
 		return ""
 	}
-	celEnvOnce.Do(func() {
-		celEnv, celEnvErr = cel.NewEnv(
-			cel.Variable("model", cel.StringType),
-			cel.Variable("provider", cel.StringType),
-			cel.Variable("request_type", cel.StringType),
-			cel.Variable("headers", cel.MapType(cel.StringType, cel.StringType)),
-			cel.Variable("params", cel.MapType(cel.StringType, cel.StringType)),
-			cel.Variable("virtual_key_id", cel.StringType),
-			cel.Variable("virtual_key_name", cel.StringType),
-			cel.Variable("team_id", cel.StringType),
-			cel.Variable("team_name", cel.StringType),
-			cel.Variable("customer_id", cel.StringType),
-			cel.Variable("customer_name", cel.StringType),
-			cel.Variable("tokens_used", cel.DoubleType),
-			cel.Variable("request", cel.DoubleType),
-			cel.Variable("budget_used", cel.DoubleType),
-		)
-	})
+	celEnv, celEnvErr := bifrost.RoutingCELEnv()
 	if celEnvErr != nil {
 		return "failed to initialize CEL environment: " + celEnvErr.Error()
 	}

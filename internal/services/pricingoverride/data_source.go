@@ -33,8 +33,8 @@ func overrideAttrTypes() map[string]attr.Type {
 // dataAttributes are the attributes of an override in the data sources:
 // those of the resource, computed.
 func dataAttributes(id, name schema.StringAttribute) map[string]schema.Attribute {
-	patchAttrs := make(map[string]schema.Attribute, len(patchFields))
-	for _, f := range patchFields {
+	patchAttrs := make(map[string]schema.Attribute, len(bifrost.PricingOptionFields))
+	for _, f := range bifrost.PricingOptionFields {
 		patchAttrs[f] = schema.Float64Attribute{Computed: true, MarkdownDescription: patchDescription(f)}
 	}
 	computed := func(desc string) schema.StringAttribute {

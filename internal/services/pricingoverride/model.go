@@ -101,7 +101,7 @@ func checkStoredPatch(sent bifrost.PricingPatch, got *bifrost.PricingOverride, d
 	if err != nil {
 		return
 	}
-	for _, f := range patchFields {
+	for _, f := range bifrost.PricingOptionFields {
 		want, ok := sent[f]
 		if !ok {
 			continue

@@ -33,8 +33,8 @@ func patchDescription(field string) string {
 }
 
 func (r *overrideResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	patchAttrs := make(map[string]schema.Attribute, len(patchFields))
-	for _, f := range patchFields {
+	patchAttrs := make(map[string]schema.Attribute, len(bifrost.PricingOptionFields))
+	for _, f := range bifrost.PricingOptionFields {
 		patchAttrs[f] = schema.Float64Attribute{Optional: true, MarkdownDescription: patchDescription(f)}
 	}
 	resp.Schema = schema.Schema{
@@ -267,7 +267,7 @@ func (v validation) patch(o types.Object) {
 	if o.IsNull() || o.IsUnknown() {
 		return
 	}
-	for _, f := range patchFields {
+	for _, f := range bifrost.PricingOptionFields {
 		p, ok := o.Attributes()[f].(types.Float64)
 		if !ok || p.IsNull() || p.IsUnknown() {
 			continue

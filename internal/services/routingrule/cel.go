@@ -3,37 +3,17 @@ package routingrule
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/google/cel-go/cel"
-)
 
-// celEnv is the environment Bifrost compiles routing expressions in (its
-// routing variables: plugins/governance upstream).
-var celEnv = sync.OnceValues(func() (*cel.Env, error) {
-	return cel.NewEnv(
-		cel.Variable("model", cel.StringType),
-		cel.Variable("provider", cel.StringType),
-		cel.Variable("request_type", cel.StringType),
-		cel.Variable("headers", cel.MapType(cel.StringType, cel.StringType)),
-		cel.Variable("params", cel.MapType(cel.StringType, cel.StringType)),
-		cel.Variable("virtual_key_id", cel.StringType),
-		cel.Variable("virtual_key_name", cel.StringType),
-		cel.Variable("team_id", cel.StringType),
-		cel.Variable("team_name", cel.StringType),
-		cel.Variable("customer_id", cel.StringType),
-		cel.Variable("customer_name", cel.StringType),
-		cel.Variable("tokens_used", cel.DoubleType),
-		cel.Variable("request", cel.DoubleType),
-		cel.Variable("budget_used", cel.DoubleType),
-	)
-})
+	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
+)
 
 // celSyntaxError is "" when expr parses as CEL, else where and why it
 // does not: "line 1, column 6: Syntax error: ..." followed by cel-go's
 // rendering of the expression with a caret under the position.
 func celSyntaxError(expr string) string {
-	env, err := celEnv()
+	env, err := bifrost.RoutingCELEnv()
 	if err != nil {
 		return "the CEL environment cannot be built: " + err.Error()
 	}
@@ -47,7 +27,7 @@ func celSyntaxError(expr string) string {
 // celCheckError is "" when expr compiles against the routing variables
 // (what Bifrost v2 checks on every write), else why it does not.
 func celCheckError(expr string) string {
-	env, err := celEnv()
+	env, err := bifrost.RoutingCELEnv()
 	if err != nil {
 		return "the CEL environment cannot be built: " + err.Error()
 	}
