@@ -183,12 +183,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+	kind.DeleteResource(ctx, r.client, req, resp)
 }
 
 // ImportState accepts "<customer id>", a resource identity (Terraform ≥

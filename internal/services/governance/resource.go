@@ -43,10 +43,16 @@ func (k Kind[T]) Gone(ctx context.Context, resp *resource.ReadResponse, id, name
 	resp.State.RemoveResource(ctx)
 }
 
-// DeleteByID deletes the object of id; one already gone (404) is deleted.
-func (k Kind[T]) DeleteByID(ctx context.Context, c *bifrost.Client, id string, diags *diag.Diagnostics) {
-	if err := k.Delete(c, ctx, id); err != nil && !bifrost.IsNotFound(err) {
-		diags.AddError("Cannot delete the "+k.Noun, err.Error())
+// DeleteResource deletes the object of the state's id; one already gone
+// (404) is deleted.
+func (k Kind[T]) DeleteResource(ctx context.Context, c *bifrost.Client, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := k.Delete(c, ctx, id.ValueString()); err != nil && !bifrost.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot delete the "+k.Noun, err.Error())
 	}
 }
 

@@ -541,12 +541,7 @@ func (r *mcpClientResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *mcpClientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+	kind.DeleteResource(ctx, r.client, req, resp)
 }
 
 // ImportState accepts "<client_id>" or "name=<client name>". Secrets are

@@ -303,12 +303,7 @@ func (r *modelConfigResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *modelConfigResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state modelConfigModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+	kind.DeleteResource(ctx, r.client, req, resp)
 }
 
 // ImportState accepts "<model config id>", the natural key

@@ -245,12 +245,7 @@ func (r *pluginResource) setState(ctx context.Context, got *bifrost.Plugin, plan
 // Delete deletes the plugin; one already gone (v1.5.1 answers 200, v2
 // 404) is deleted.
 func (r *pluginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state pluginModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+	kind.DeleteResource(ctx, r.client, req, resp)
 }
 
 // ImportState accepts "<plugin name>", "name=<plugin name>", or a

@@ -160,12 +160,7 @@ func (r *overrideResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *overrideResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state overrideModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+	kind.DeleteResource(ctx, r.client, req, resp)
 }
 
 // ImportState accepts "<pricing override id>", a resource identity

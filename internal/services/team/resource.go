@@ -273,12 +273,7 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 }
 
 func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state teamModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	kind.DeleteByID(ctx, r.client, state.ID.ValueString(), &resp.Diagnostics)
+	kind.DeleteResource(ctx, r.client, req, resp)
 }
 
 // ImportState accepts "<team id>", "name=<team name>" (team names are
