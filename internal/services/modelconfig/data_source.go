@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
 )
@@ -63,14 +62,12 @@ func flattenData(mc *bifrost.ModelConfig) (dataModel, diag.Diagnostics) {
 }
 
 type modelConfigDataSource struct {
-	client *bifrost.Client
+	governance.DataSourceBase
 }
 
 // NewDataSource returns the bifrost_model_config data source.
-func NewDataSource() datasource.DataSource { return &modelConfigDataSource{} }
-
-func (d *modelConfigDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_model_config"
+func NewDataSource() datasource.DataSource {
+	return &modelConfigDataSource{governance.DataSourceBase{TypeSuffix: "_model_config"}}
 }
 
 func (d *modelConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -92,10 +89,6 @@ func (d *modelConfigDataSource) ConfigValidators(context.Context) []datasource.C
 	}
 }
 
-func (d *modelConfigDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *modelConfigDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg dataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -105,10 +98,10 @@ func (d *modelConfigDataSource) Read(ctx context.Context, req datasource.ReadReq
 	var found *bifrost.ModelConfig
 	if !cfg.ID.IsNull() {
 		var diags diag.Diagnostics
-		found, diags = kind.Find(ctx, d.client, cfg.ID, types.StringNull())
+		found, diags = kind.Find(ctx, d.Client, cfg.ID, types.StringNull())
 		resp.Diagnostics.Append(diags...)
 	} else {
-		all, diags := kind.ListAll(ctx, d.client)
+		all, diags := kind.ListAll(ctx, d.Client)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
@@ -128,21 +121,19 @@ func (d *modelConfigDataSource) Read(ctx context.Context, req datasource.ReadReq
 }
 
 type modelConfigsDataSource struct {
-	client *bifrost.Client
+	governance.DataSourceBase
 }
 
 // NewModelConfigsDataSource returns the bifrost_model_configs data source.
-func NewModelConfigsDataSource() datasource.DataSource { return &modelConfigsDataSource{} }
+func NewModelConfigsDataSource() datasource.DataSource {
+	return &modelConfigsDataSource{governance.DataSourceBase{TypeSuffix: "_model_configs"}}
+}
 
 type listDataModel struct {
 	ModelNameRegex types.String `tfsdk:"model_name_regex"`
 	Provider       types.String `tfsdk:"provider_name"`
 	ModelConfigs   types.List   `tfsdk:"model_configs"`
 	IDs            []string     `tfsdk:"ids"`
-}
-
-func (d *modelConfigsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_model_configs"
 }
 
 func (d *modelConfigsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -169,10 +160,6 @@ func (d *modelConfigsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	}
 }
 
-func (d *modelConfigsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *modelConfigsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m listDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -184,7 +171,7 @@ func (d *modelConfigsDataSource) Read(ctx context.Context, req datasource.ReadRe
 		provider := m.Provider.ValueString()
 		keep = func(mc *bifrost.ModelConfig) bool { return mc.ProviderName() == provider }
 	}
-	all, diags := kind.ListAll(ctx, d.client)
+	all, diags := kind.ListAll(ctx, d.Client)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

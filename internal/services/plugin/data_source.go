@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,14 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
 
-var (
-	_ datasource.DataSourceWithConfigure = (*pluginDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*pluginsDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*pluginDataSource)(nil)
 
 // pluginDataModel is a plugin as the data sources show it, with its status
 // (read from the list: the GET of one plugin has none).
@@ -33,14 +28,6 @@ type pluginDataModel struct {
 	IsCustom  types.Bool   `tfsdk:"is_custom"`
 	Status    types.String `tfsdk:"status"`
 	Logs      types.List   `tfsdk:"logs"`
-}
-
-func pluginDataAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"name": types.StringType, "enabled": types.BoolType, "config": configType{}, "path": types.StringType,
-		"placement": types.StringType, "order": types.Int64Type, "is_custom": types.BoolType, "status": types.StringType,
-		"logs": types.ListType{ElemType: types.StringType},
-	}
 }
 
 func dataAttributes(name schema.StringAttribute) map[string]schema.Attribute {
@@ -77,14 +64,12 @@ func flattenData(p *bifrost.Plugin) (pluginDataModel, diag.Diagnostics) {
 }
 
 type pluginDataSource struct {
-	client *bifrost.Client
+	governance.DataSourceBase
 }
 
 // NewDataSource returns the bifrost_plugin data source.
-func NewDataSource() datasource.DataSource { return &pluginDataSource{} }
-
-func (d *pluginDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_plugin"
+func NewDataSource() datasource.DataSource {
+	return &pluginDataSource{governance.DataSourceBase{TypeSuffix: "_plugin"}}
 }
 
 func (d *pluginDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -94,17 +79,13 @@ func (d *pluginDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *pluginDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *pluginDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg pluginDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	all, diags := kind.ListAll(ctx, d.client)
+	all, diags := kind.ListAll(ctx, d.Client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -121,55 +102,13 @@ func (d *pluginDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-type pluginsDataSource struct {
-	client *bifrost.Client
-}
-
 // NewPluginsDataSource returns the bifrost_plugins data source.
-func NewPluginsDataSource() datasource.DataSource { return &pluginsDataSource{} }
-
-type pluginsDataModel struct {
-	NameRegex types.String `tfsdk:"name_regex"`
-	Plugins   types.List   `tfsdk:"plugins"`
-	Names     []string     `tfsdk:"names"`
-}
-
-func (d *pluginsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_plugins"
-}
-
-func (d *pluginsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the plugins stored in Bifrost's configuration, optionally those whose name matches a regular expression.",
-		Attributes: map[string]schema.Attribute{
-			"name_regex": governance.NameRegexDataAttribute("plugins"),
-			"plugins": schema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The selected plugins, in Bifrost's order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: dataAttributes(
-					schema.StringAttribute{Computed: true, MarkdownDescription: "The plugin's name."})},
-			},
-			"names": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The names of the selected plugins, in the order of `plugins`."},
-		},
+func NewPluginsDataSource() datasource.DataSource {
+	return &governance.ManyDataSource[bifrost.Plugin, pluginDataModel]{
+		Kind: kind, TypeSuffix: "_plugins", Flatten: governance.Plain(flattenData),
+		Description: "Lists the plugins stored in Bifrost's configuration, optionally those whose name matches a regular expression.",
+		List:        "plugins", Selected: "plugins", ListDescription: "The selected plugins, in Bifrost's order.",
+		Element: dataAttributes(schema.StringAttribute{Computed: true, MarkdownDescription: "The plugin's name."}),
+		IDs:     "names",
 	}
-}
-
-func (d *pluginsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *pluginsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg pluginsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	selected, diags := kind.Select(ctx, d.client, cfg.NameRegex.ValueString(), nil)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	list, names, diags := governance.ObjectList(ctx, kind, selected, pluginDataAttrTypes(), flattenData)
-	resp.Diagnostics.Append(diags...)
-	cfg.Plugins, cfg.Names = list, names
-	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }

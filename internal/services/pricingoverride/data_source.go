@@ -3,32 +3,14 @@ package pricingoverride
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 )
-
-var (
-	_ datasource.DataSourceWithConfigure        = (*overrideDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*overrideDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*overridesDataSource)(nil)
-)
-
-func overrideAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"id": types.StringType, "name": types.StringType, "scope_kind": types.StringType,
-		"virtual_key_id": types.StringType, "provider_id": types.StringType, "provider_key_id": types.StringType,
-		"match_type": types.StringType, "pattern": types.StringType,
-		"request_types": types.SetType{ElemType: types.StringType},
-		"patch":         types.ObjectType{AttrTypes: patchAttrTypes()},
-	}
-}
 
 // dataAttributes are the attributes of an override in the data sources:
 // those of the resource, computed.
@@ -54,112 +36,40 @@ func dataAttributes(id, name schema.StringAttribute) map[string]schema.Attribute
 	}
 }
 
-type overrideDataSource struct {
-	client *bifrost.Client
+// dataFlattener flattens the overrides of one read.
+func dataFlattener(ctx context.Context, _ *bifrost.Client, _ *diag.Diagnostics) func(*bifrost.PricingOverride) (overrideModel, diag.Diagnostics) {
+	return func(o *bifrost.PricingOverride) (overrideModel, diag.Diagnostics) { return flattenOverride(ctx, o) }
 }
 
 // NewDataSource returns the bifrost_pricing_override data source.
-func NewDataSource() datasource.DataSource { return &overrideDataSource{} }
-
-func (d *overrideDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_pricing_override"
-}
-
-func (d *overrideDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Bifrost pricing override, by id or by name. Names are not unique: reading by a name several overrides have is an error that lists their ids.",
-		Attributes: dataAttributes(
-			schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The id of the override to read. Exactly one of `id` and `name` must be set."},
-			schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The name of the override to read; exactly one override must have it. Exactly one of `id` and `name` must be set."},
-		),
+func NewDataSource() datasource.DataSource {
+	return &governance.OneDataSource[bifrost.PricingOverride, overrideModel]{
+		Kind: kind, TypeSuffix: "_pricing_override", Attributes: dataAttributes, Flatten: dataFlattener,
+		Description:     "Reads one Bifrost pricing override, by id or by name. Names are not unique: reading by a name several overrides have is an error that lists their ids.",
+		IDDescription:   "The id of the override to read.",
+		NameDescription: "The name of the override to read; exactly one override must have it.",
 	}
-}
-
-func (d *overrideDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return governance.IDOrName()
-}
-
-func (d *overrideDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *overrideDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg overrideModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	found, diags := kind.Find(ctx, d.client, cfg.ID, cfg.Name)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m, diags := flattenOverride(ctx, found)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-type overridesDataSource struct {
-	client *bifrost.Client
 }
 
 // NewOverridesDataSource returns the bifrost_pricing_overrides data source.
-func NewOverridesDataSource() datasource.DataSource { return &overridesDataSource{} }
-
-type overridesDataModel struct {
-	NameRegex        types.String `tfsdk:"name_regex"`
-	ScopeKind        types.String `tfsdk:"scope_kind"`
-	PricingOverrides types.List   `tfsdk:"pricing_overrides"`
-	IDs              []string     `tfsdk:"ids"`
-}
-
-func (d *overridesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_pricing_overrides"
-}
-
-func (d *overridesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the Bifrost pricing overrides, optionally those of one scope kind or whose name matches a regular expression.",
-		Attributes: map[string]schema.Attribute{
-			"name_regex": governance.NameRegexDataAttribute("pricing overrides"),
-			"scope_kind": schema.StringAttribute{Optional: true, MarkdownDescription: "Only the overrides of this scope kind (e.g. `provider`)."},
-			"pricing_overrides": schema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The selected overrides, in Bifrost's order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: dataAttributes(
-					schema.StringAttribute{Computed: true, MarkdownDescription: "The override's id."},
-					schema.StringAttribute{Computed: true, MarkdownDescription: "The override's name."},
-				)},
-			},
-			"ids": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The ids of the selected overrides, in the order of `pricing_overrides`."},
+func NewOverridesDataSource() datasource.DataSource {
+	return &governance.ManyDataSource[bifrost.PricingOverride, overrideModel]{
+		Kind: kind, TypeSuffix: "_pricing_overrides", Flatten: dataFlattener,
+		Description: "Lists the Bifrost pricing overrides, optionally those of one scope kind or whose name matches a regular expression.",
+		Filters: map[string]schema.StringAttribute{
+			"scope_kind": {Optional: true, MarkdownDescription: "Only the overrides of this scope kind (e.g. `provider`)."},
 		},
+		Keep: func(f map[string]types.String) func(*bifrost.PricingOverride) bool {
+			if f["scope_kind"].IsNull() {
+				return nil
+			}
+			want := f["scope_kind"].ValueString()
+			return func(o *bifrost.PricingOverride) bool { return o.ScopeKind == want }
+		},
+		List: "pricing_overrides", Selected: "overrides", ListDescription: "The selected overrides, in Bifrost's order.",
+		Element: dataAttributes(
+			schema.StringAttribute{Computed: true, MarkdownDescription: "The override's id."},
+			schema.StringAttribute{Computed: true, MarkdownDescription: "The override's name."},
+		),
 	}
-}
-
-func (d *overridesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *overridesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m overridesDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var keep func(*bifrost.PricingOverride) bool
-	if !m.ScopeKind.IsNull() {
-		want := m.ScopeKind.ValueString()
-		keep = func(o *bifrost.PricingOverride) bool { return o.ScopeKind == want }
-	}
-	overrides, diags := kind.Select(ctx, d.client, m.NameRegex.ValueString(), keep)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.PricingOverrides, m.IDs, diags = governance.ObjectList(ctx, kind, overrides, overrideAttrTypes(),
-		func(o *bifrost.PricingOverride) (overrideModel, diag.Diagnostics) { return flattenOverride(ctx, o) })
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }

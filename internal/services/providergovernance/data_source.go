@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
+	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
 )
 
@@ -24,14 +24,12 @@ type govDataModel struct {
 }
 
 type govDataSource struct {
-	client *bifrost.Client
+	governance.DataSourceBase
 }
 
 // NewDataSource returns the bifrost_provider_governance data source.
-func NewDataSource() datasource.DataSource { return &govDataSource{} }
-
-func (d *govDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_provider_governance"
+func NewDataSource() datasource.DataSource {
+	return &govDataSource{governance.DataSourceBase{TypeSuffix: "_provider_governance"}}
 }
 
 func (d *govDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -47,10 +45,6 @@ func (d *govDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	}
 }
 
-func (d *govDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *govDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m govDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -58,14 +52,14 @@ func (d *govDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		return
 	}
 	name := m.Provider.ValueString()
-	got, err := d.client.GetProviderGovernance(ctx, name)
+	got, err := d.Client.GetProviderGovernance(ctx, name)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the provider's limits", err.Error())
 		return
 	}
 	if got == nil {
 		// No limits: tell an unknown provider from one without limits.
-		_, err := d.client.GetProvider(ctx, name)
+		_, err := d.Client.GetProvider(ctx, name)
 		switch {
 		case bifrost.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("provider_name"), "Provider not found", fmt.Sprintf("Bifrost has no provider named %q.", name))

@@ -3,22 +3,14 @@ package team
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
-)
-
-var (
-	_ datasource.DataSourceWithConfigure        = (*teamDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*teamDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*teamsDataSource)(nil)
 )
 
 // teamDataModel is a team as the data sources show it, with usage.
@@ -29,14 +21,6 @@ type teamDataModel struct {
 	CalendarAligned types.Bool   `tfsdk:"calendar_aligned"`
 	Budgets         types.List   `tfsdk:"budgets"`
 	RateLimit       types.Object `tfsdk:"rate_limit"`
-}
-
-func teamDataAttrTypes() map[string]attr.Type {
-	return map[string]attr.Type{
-		"id": types.StringType, "name": types.StringType, "customer_id": types.StringType, "calendar_aligned": types.BoolType,
-		"budgets":    types.ListType{ElemType: limits.BudgetUsageType()},
-		"rate_limit": types.ObjectType{AttrTypes: limits.RateLimitUsageAttrTypes()},
-	}
 }
 
 // dataAttributes are the attributes of a team in the data sources; id and
@@ -70,108 +54,39 @@ func flattenData(ctx context.Context, t *bifrost.Team, v2 bool) (teamDataModel, 
 	return m, diags
 }
 
-type teamDataSource struct {
-	client *bifrost.Client
+// dataFlattener flattens the teams of one read, as the server's version asks.
+func dataFlattener(ctx context.Context, c *bifrost.Client, diags *diag.Diagnostics) func(*bifrost.Team) (teamDataModel, diag.Diagnostics) {
+	v2 := isV2(ctx, c, diags)
+	return func(t *bifrost.Team) (teamDataModel, diag.Diagnostics) { return flattenData(ctx, t, v2) }
 }
 
 // NewDataSource returns the bifrost_team data source.
-func NewDataSource() datasource.DataSource { return &teamDataSource{} }
-
-func (d *teamDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_team"
-}
-
-func (d *teamDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Bifrost team, by id or by name, with its budgets' and rate limit's usage.",
-		Attributes: dataAttributes(
-			schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The id of the team to read. Exactly one of `id` and `name` must be set."},
-			schema.StringAttribute{Optional: true, Computed: true, MarkdownDescription: "The name of the team to read (team names are unique). Exactly one of `id` and `name` must be set."},
-		),
+func NewDataSource() datasource.DataSource {
+	return &governance.OneDataSource[bifrost.Team, teamDataModel]{
+		Kind: kind, TypeSuffix: "_team", Attributes: dataAttributes, Flatten: dataFlattener,
+		Description:     "Reads one Bifrost team, by id or by name, with its budgets' and rate limit's usage.",
+		IDDescription:   "The id of the team to read.",
+		NameDescription: "The name of the team to read (team names are unique).",
 	}
-}
-
-func (d *teamDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return governance.IDOrName()
-}
-
-func (d *teamDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg teamDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	found, diags := kind.Find(ctx, d.client, cfg.ID, cfg.Name)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m, diags := flattenData(ctx, found, isV2(ctx, d.client, &resp.Diagnostics))
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-type teamsDataSource struct {
-	client *bifrost.Client
 }
 
 // NewTeamsDataSource returns the bifrost_teams data source.
-func NewTeamsDataSource() datasource.DataSource { return &teamsDataSource{} }
-
-type teamsDataModel struct {
-	CustomerID types.String `tfsdk:"customer_id"`
-	NameRegex  types.String `tfsdk:"name_regex"`
-	Teams      types.List   `tfsdk:"teams"`
-	IDs        []string     `tfsdk:"ids"`
-}
-
-func (d *teamsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_teams"
-}
-
-func (d *teamsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the Bifrost teams, optionally those of one customer or whose name matches a regular expression, with usage.",
-		Attributes: map[string]schema.Attribute{
-			"customer_id": schema.StringAttribute{Optional: true, MarkdownDescription: "Keep only the teams of this customer."},
-			"name_regex":  governance.NameRegexDataAttribute("teams"),
-			"teams": schema.ListNestedAttribute{
-				Computed: true, MarkdownDescription: "The selected teams, in Bifrost's order (creation order).",
-				NestedObject: schema.NestedAttributeObject{Attributes: dataAttributes(
-					schema.StringAttribute{Computed: true, MarkdownDescription: "The team's id."},
-					schema.StringAttribute{Computed: true, MarkdownDescription: "The team's name."},
-				)},
-			},
-			"ids": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The ids of the selected teams, in the order of `teams`."},
+func NewTeamsDataSource() datasource.DataSource {
+	return &governance.ManyDataSource[bifrost.Team, teamDataModel]{
+		Kind: kind, TypeSuffix: "_teams", Flatten: dataFlattener,
+		Description: "Lists the Bifrost teams, optionally those of one customer or whose name matches a regular expression, with usage.",
+		Filters: map[string]schema.StringAttribute{
+			"customer_id": {Optional: true, MarkdownDescription: "Keep only the teams of this customer."},
 		},
+		Keep: func(f map[string]types.String) func(*bifrost.Team) bool {
+			return ofCustomer(f["customer_id"].ValueString())
+		},
+		List: "teams", Selected: "teams", ListDescription: "The selected teams, in Bifrost's order (creation order).",
+		Element: dataAttributes(
+			schema.StringAttribute{Computed: true, MarkdownDescription: "The team's id."},
+			schema.StringAttribute{Computed: true, MarkdownDescription: "The team's name."},
+		),
 	}
-}
-
-func (d *teamsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *teamsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m teamsDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	teams, diags := kind.Select(ctx, d.client, m.NameRegex.ValueString(), ofCustomer(m.CustomerID.ValueString()))
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	v2 := isV2(ctx, d.client, &resp.Diagnostics)
-	m.Teams, m.IDs, diags = governance.ObjectList(ctx, kind, teams, teamDataAttrTypes(), func(t *bifrost.Team) (teamDataModel, diag.Diagnostics) {
-		return flattenData(ctx, t, v2)
-	})
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 // ofCustomer keeps the teams of customerID ("" for any).

@@ -12,16 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/maximhq/terraform-provider-bifrost/internal/bifrost"
-	"github.com/maximhq/terraform-provider-bifrost/internal/providerdata"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/governance"
 	"github.com/maximhq/terraform-provider-bifrost/internal/services/limits"
 	"github.com/maximhq/terraform-provider-bifrost/internal/tfvalue"
 )
 
 var (
-	_ datasource.DataSourceWithConfigure        = (*vkDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*vkDataSource)(nil)
-	_ datasource.DataSourceWithConfigure        = (*vksDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*vksDataSource)(nil)
 )
 
 // vkDataModel is a virtual key as the data sources show it: without its
@@ -148,67 +145,32 @@ func flattenData(got *bifrost.VirtualKey) (vkDataModel, diag.Diagnostics) {
 	return m, diags
 }
 
-type vkDataSource struct {
-	client *bifrost.Client
-}
-
 // NewDataSource returns the bifrost_virtual_key data source.
-func NewDataSource() datasource.DataSource { return &vkDataSource{} }
-
-func (d *vkDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + typeSuffix
-}
-
-func (d *vkDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Bifrost virtual key, by id or by name, with the usage of its budgets and rate limits. " +
+func NewDataSource() datasource.DataSource {
+	return &governance.OneDataSource[bifrost.VirtualKey, vkDataModel]{
+		Kind: kind, TypeSuffix: typeSuffix, Flatten: governance.Plain(flattenData),
+		Description: "Reads one Bifrost virtual key, by id or by name, with the usage of its budgets and rate limits. " +
 			"Its value is not shown (use the `bifrost_virtual_key` ephemeral resource).",
-		Attributes: dataAttributes(map[string]schema.Attribute{
-			"id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-				MarkdownDescription: "The id of the key to read. Exactly one of `id` and `name` must be set."},
-			"name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-				MarkdownDescription: "The name of the key to read. Exactly one of `id` and `name` must be set."},
-		}),
+		IDDescription:   "The id of the key to read.",
+		NameDescription: "The name of the key to read.",
+		Validators:      []validator.String{stringvalidator.LengthAtLeast(1)},
+		Attributes: func(id, name schema.StringAttribute) map[string]schema.Attribute {
+			return dataAttributes(map[string]schema.Attribute{"id": id, "name": name})
+		},
 	}
-}
-
-func (d *vkDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return governance.IDOrName()
-}
-
-func (d *vkDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *vkDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg vkDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	got, diags := kind.Find(ctx, d.client, cfg.ID, cfg.Name)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m, diags := flattenData(got)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 type vksDataSource struct {
-	client *bifrost.Client
+	governance.DataSourceBase
 }
 
 // NewVirtualKeysDataSource returns the bifrost_virtual_keys data source.
-func NewVirtualKeysDataSource() datasource.DataSource { return &vksDataSource{} }
+func NewVirtualKeysDataSource() datasource.DataSource {
+	return &vksDataSource{governance.DataSourceBase{TypeSuffix: typeSuffix + "s"}}
+}
 
 type vksModel struct {
 	VirtualKeys types.List `tfsdk:"virtual_keys"`
-}
-
-func (d *vksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + typeSuffix + "s"
 }
 
 func (d *vksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -227,12 +189,8 @@ func (d *vksDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	}
 }
 
-func (d *vksDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *vksDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	all, diags := kind.ListAll(ctx, d.client)
+	all, diags := kind.ListAll(ctx, d.Client)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
