@@ -36,14 +36,9 @@ func flattenCustomer(cu *bifrost.Customer, prior customerModel) (customerModel, 
 func expandCreate(ctx context.Context, plan customerModel, v2 bool) (bifrost.CustomerCreate, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	in := bifrost.CustomerCreate{Name: plan.Name.ValueString()}
-	budgets, d := limits.ExpandBudgets(ctx, plan.Budgets, nil)
+	var d diag.Diagnostics
+	in.Budgets, in.Budget, d = limits.ExpandVersionedBudgets(ctx, plan.Budgets, v2)
 	diags.Append(d...)
-	switch {
-	case v2:
-		in.Budgets = budgets
-	case len(budgets) > 0:
-		in.Budget = &budgets[0]
-	}
 	in.RateLimit, d = limits.ExpandRateLimit(ctx, plan.RateLimit)
 	diags.Append(d...)
 	return in, diags
@@ -59,19 +54,8 @@ func expandUpdate(ctx context.Context, plan, prior customerModel, v2 bool) (bifr
 	name := plan.Name.ValueString()
 	in := bifrost.CustomerUpdate{Name: &name}
 	var d diag.Diagnostics
-	if v2 {
-		in.Budgets, d = limits.ExpandBudgetsUpdate(ctx, plan.Budgets, nil)
-		diags.Append(d...)
-	} else {
-		budgets, d := limits.ExpandBudgets(ctx, plan.Budgets, nil)
-		diags.Append(d...)
-		switch {
-		case len(budgets) > 0:
-			in.Budget = &bifrost.BudgetPatch{MaxLimit: &budgets[0].MaxLimit, ResetDuration: &budgets[0].ResetDuration}
-		case !prior.Budgets.IsNull() && len(prior.Budgets.Elements()) > 0:
-			in.Budget = &bifrost.BudgetPatch{}
-		}
-	}
+	in.Budgets, in.Budget, d = limits.ExpandVersionedBudgetsUpdate(ctx, plan.Budgets, prior.Budgets, v2)
+	diags.Append(d...)
 	in.RateLimit, d = limits.ExpandRateLimitUpdate(ctx, plan.RateLimit, !prior.RateLimit.IsNull())
 	diags.Append(d...)
 	return in, diags

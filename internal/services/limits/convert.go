@@ -53,29 +53,38 @@ func ExpandBudgetsUpdate(ctx context.Context, set types.Set, calendarAligned *bo
 	return &list, diags
 }
 
-// ExpandBudget is a single budget (a v1.5.1 customer's create): nil when
-// null.
-func ExpandBudget(ctx context.Context, obj types.Object) (*bifrost.BudgetRequest, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if obj.IsNull() || obj.IsUnknown() {
-		return nil, diags
+// ExpandVersionedBudgets is the budgets of the create of an owner that
+// Bifrost v2 gives a list of budgets and v1.5.1 one (customers, model
+// configs, provider governance): the list on v2, else the first budget
+// (ModifyPlan refuses more), nil for none.
+func ExpandVersionedBudgets(ctx context.Context, set types.Set, v2 bool) ([]bifrost.BudgetRequest, *bifrost.BudgetRequest, diag.Diagnostics) {
+	budgets, diags := ExpandBudgets(ctx, set, nil)
+	switch {
+	case v2:
+		return budgets, nil, diags
+	case len(budgets) > 0:
+		return nil, &budgets[0], diags
 	}
-	var m BudgetModel
-	diags.Append(obj.As(ctx, &m, objectAsOptions)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	return &bifrost.BudgetRequest{MaxLimit: m.MaxLimit.ValueFloat64(), ResetDuration: m.ResetDuration.ValueString()}, diags
+	return nil, nil, diags
 }
 
-// ExpandBudgetPatch is a single budget of a v1.5.1 customer update: both
-// fields when set, {} (remove) when null.
-func ExpandBudgetPatch(ctx context.Context, obj types.Object) (*bifrost.BudgetPatch, diag.Diagnostics) {
-	b, diags := ExpandBudget(ctx, obj)
-	if b == nil {
-		return &bifrost.BudgetPatch{}, diags
+// ExpandVersionedBudgetsUpdate is the update of such an owner's budgets to
+// set over prior: v2 the whole list (see ExpandBudgetsUpdate); v1.5.1 the
+// one budget patched with both fields (so that it keeps its id and usage),
+// {} to remove the one prior had, nil when neither has one.
+func ExpandVersionedBudgetsUpdate(ctx context.Context, set, prior types.Set, v2 bool) (*[]bifrost.BudgetRequest, *bifrost.BudgetPatch, diag.Diagnostics) {
+	if v2 {
+		list, diags := ExpandBudgetsUpdate(ctx, set, nil)
+		return list, nil, diags
 	}
-	return &bifrost.BudgetPatch{MaxLimit: &b.MaxLimit, ResetDuration: &b.ResetDuration}, diags
+	budgets, diags := ExpandBudgets(ctx, set, nil)
+	switch {
+	case len(budgets) > 0:
+		return nil, &bifrost.BudgetPatch{MaxLimit: &budgets[0].MaxLimit, ResetDuration: &budgets[0].ResetDuration}, diags
+	case !prior.IsNull() && !prior.IsUnknown() && len(prior.Elements()) > 0:
+		return nil, &bifrost.BudgetPatch{}, diags
+	}
+	return nil, nil, diags
 }
 
 // ExpandRateLimit is the rate limit of a create: nil when null.

@@ -240,12 +240,30 @@ func TestExpandFlattenRoundTrip(t *testing.T) {
 	}
 
 	one := types.ObjectValueMust(limits.BudgetAttrTypes(), map[string]attr.Value{"max_limit": types.Float64Value(1000), "reset_duration": types.StringValue("1M")})
-	b, _ := limits.ExpandBudget(ctx, one)
+	oneSet := types.SetValueMust(limits.BudgetType(), []attr.Value{one})
+	noneSet := types.SetNull(limits.BudgetType())
+	// v1.5.1 takes a single budget, v2 the list.
+	several, b, _ := limits.ExpandVersionedBudgets(ctx, oneSet, false)
+	if several != nil || b == nil {
+		t.Fatalf("v1.5.1 create: list %v, budget %v", several, b)
+	}
 	if fb, _ := limits.FlattenBudget(&bifrost.Budget{MaxLimit: b.MaxLimit, ResetDuration: b.ResetDuration, CurrentUsage: 9}); !fb.Equal(one) {
 		t.Errorf("single budget: %s", fb)
 	}
-	if p, _ := limits.ExpandBudgetPatch(ctx, types.ObjectNull(limits.BudgetAttrTypes())); p == nil || p.MaxLimit != nil || p.ResetDuration != nil {
+	if list, b, _ := limits.ExpandVersionedBudgets(ctx, oneSet, true); len(list) != 1 || b != nil {
+		t.Errorf("v2 create: list %v, budget %v", list, b)
+	}
+	if _, p, _ := limits.ExpandVersionedBudgetsUpdate(ctx, oneSet, noneSet, false); p == nil || p.MaxLimit == nil || *p.MaxLimit != 1000 || *p.ResetDuration != "1M" {
+		t.Errorf("budget patch: %+v", p)
+	}
+	if _, p, _ := limits.ExpandVersionedBudgetsUpdate(ctx, noneSet, oneSet, false); p == nil || p.MaxLimit != nil || p.ResetDuration != nil {
 		t.Errorf("budget removal patch: %+v", p)
+	}
+	if _, p, _ := limits.ExpandVersionedBudgetsUpdate(ctx, noneSet, noneSet, false); p != nil {
+		t.Errorf("no budget either side: %+v", p)
+	}
+	if l, p, _ := limits.ExpandVersionedBudgetsUpdate(ctx, noneSet, oneSet, true); l == nil || len(*l) != 0 || p != nil {
+		t.Errorf("v2 removal: list %v, patch %v", l, p)
 	}
 
 	// Data sources show usage.

@@ -43,14 +43,9 @@ func flatten(mc *bifrost.ModelConfig, prior modelConfigModel) (modelConfigModel,
 func expandCreate(ctx context.Context, plan modelConfigModel, v2 bool) (bifrost.ModelConfigCreate, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	in := bifrost.ModelConfigCreate{ModelName: plan.ModelName.ValueString(), Provider: plan.Provider.ValueStringPointer()}
-	budgets, d := limits.ExpandBudgets(ctx, plan.Budgets, nil)
+	var d diag.Diagnostics
+	in.Budgets, in.Budget, d = limits.ExpandVersionedBudgets(ctx, plan.Budgets, v2)
 	diags.Append(d...)
-	switch {
-	case v2:
-		in.Budgets = budgets
-	case len(budgets) > 0:
-		in.Budget = &budgets[0]
-	}
 	in.RateLimit, d = limits.ExpandRateLimit(ctx, plan.RateLimit)
 	diags.Append(d...)
 	return in, diags
@@ -66,30 +61,9 @@ func expandUpdate(ctx context.Context, plan, prior modelConfigModel, v2 bool) (b
 	name := plan.ModelName.ValueString()
 	in := bifrost.ModelConfigUpdate{ModelName: &name, Provider: plan.Provider.ValueStringPointer()}
 	var d diag.Diagnostics
-	if v2 {
-		in.Budgets, d = limits.ExpandBudgetsUpdate(ctx, plan.Budgets, nil)
-		diags.Append(d...)
-	} else {
-		in.Budget, d = budgetPatch(ctx, plan.Budgets, hasBudgets(prior.Budgets))
-		diags.Append(d...)
-	}
+	in.Budgets, in.Budget, d = limits.ExpandVersionedBudgetsUpdate(ctx, plan.Budgets, prior.Budgets, v2)
+	diags.Append(d...)
 	in.RateLimit, d = limits.ExpandRateLimitUpdate(ctx, plan.RateLimit, !prior.RateLimit.IsNull())
 	diags.Append(d...)
 	return in, diags
-}
-
-func hasBudgets(s types.Set) bool { return !s.IsNull() && !s.IsUnknown() && len(s.Elements()) > 0 }
-
-// budgetPatch is v1.5.1's single budget of an update: both fields of the
-// one budget of set, {} when set has none but the server had one, nil when
-// neither has one.
-func budgetPatch(ctx context.Context, set types.Set, hadOne bool) (*bifrost.BudgetPatch, diag.Diagnostics) {
-	budgets, diags := limits.ExpandBudgets(ctx, set, nil)
-	switch {
-	case len(budgets) > 0:
-		return &bifrost.BudgetPatch{MaxLimit: &budgets[0].MaxLimit, ResetDuration: &budgets[0].ResetDuration}, diags
-	case hadOne:
-		return &bifrost.BudgetPatch{}, diags
-	}
-	return nil, diags
 }

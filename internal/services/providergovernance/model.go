@@ -48,19 +48,8 @@ func expandPut(ctx context.Context, plan, cur govModel, v2 bool) (bifrost.Provid
 	var diags diag.Diagnostics
 	var in bifrost.ProviderGovernanceUpdate
 	var d diag.Diagnostics
-	if v2 {
-		in.Budgets, d = limits.ExpandBudgetsUpdate(ctx, plan.Budgets, nil)
-		diags.Append(d...)
-	} else {
-		budgets, d := limits.ExpandBudgets(ctx, plan.Budgets, nil)
-		diags.Append(d...)
-		switch {
-		case len(budgets) > 0:
-			in.Budget = &bifrost.BudgetPatch{MaxLimit: &budgets[0].MaxLimit, ResetDuration: &budgets[0].ResetDuration}
-		case !cur.Budgets.IsNull() && len(cur.Budgets.Elements()) > 0:
-			in.Budget = &bifrost.BudgetPatch{}
-		}
-	}
+	in.Budgets, in.Budget, d = limits.ExpandVersionedBudgetsUpdate(ctx, plan.Budgets, cur.Budgets, v2)
+	diags.Append(d...)
 	in.RateLimit, d = limits.ExpandRateLimitUpdate(ctx, plan.RateLimit, !cur.RateLimit.IsNull())
 	diags.Append(d...)
 	return in, diags
