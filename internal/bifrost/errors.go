@@ -44,6 +44,13 @@ func IsNotFound(err error) bool {
 	return statusOf(err) == http.StatusNotFound
 }
 
+// MayHaveStored reports whether a failed write may nevertheless have been
+// stored: the server did not answer, or answered a 5xx.
+func MayHaveStored(err error) bool {
+	s := statusOf(err)
+	return s == 0 || s >= http.StatusInternalServerError
+}
+
 // IsConflict reports whether err is a 409 from the server.
 func IsConflict(err error) bool {
 	return statusOf(err) == http.StatusConflict

@@ -1,6 +1,7 @@
 package bifrost_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -70,5 +71,19 @@ func TestErrorKinds(t *testing.T) {
 				t.Errorf("MissingField = %q, want %q", got, tc.missingField)
 			}
 		})
+	}
+}
+
+func TestMayHaveStored(t *testing.T) {
+	status := func(code int) error {
+		return fmt.Errorf("wrapped: %w", &bifrost.APIError{Method: http.MethodPost, Path: "/api/x", StatusCode: code, Message: "m"})
+	}
+	for err, want := range map[error]bool{
+		errors.New("connection reset"): true, status(500): true, status(502): true, status(504): true,
+		status(400): false, status(404): false, status(409): false,
+	} {
+		if got := bifrost.MayHaveStored(err); got != want {
+			t.Errorf("MayHaveStored(%v) = %v, want %v", err, got, want)
+		}
 	}
 }

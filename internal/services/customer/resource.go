@@ -2,7 +2,6 @@ package customer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,8 +104,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 // unique, so a customer of the same name may be someone else's. It lists
 // the candidates created since the attempt and says how to import one.
 func (r *customerResource) createError(ctx context.Context, diags *diag.Diagnostics, name string, start time.Time, err error) {
-	var e *bifrost.APIError
-	if errors.As(err, &e) && e.StatusCode < 500 {
+	if !bifrost.MayHaveStored(err) {
 		summary := "Cannot create the customer"
 		if bifrost.IsNameTaken(err) {
 			diags.AddAttributeError(path.Root("name"), "Customer name already taken",

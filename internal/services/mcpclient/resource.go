@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -414,7 +413,7 @@ func (r *mcpClientResource) Create(ctx context.Context, req resource.CreateReque
 	disabled := in.Disabled
 	in.Disabled = false // Bifrost's create ignores it
 	err := r.client.CreateMCPClient(ctx, in)
-	if err != nil && ambiguous(err) {
+	if err != nil && bifrost.MayHaveStored(err) {
 		if got, gerr := r.client.GetMCPClient(ctx, in.ClientID); gerr == nil && got.Config.Name == in.Name {
 			tflog.Info(ctx, "MCP client stored by this create although Bifrost's answer was an error; adopting it", map[string]any{"client_id": in.ClientID, "error": err.Error()})
 			err = nil
@@ -453,16 +452,6 @@ func mustDuration(s string) time.Duration {
 		panic(err)
 	}
 	return d
-}
-
-// ambiguous reports whether a failed create may have been stored: no
-// answer, or a 5xx other than Bifrost's refusal to connect.
-func ambiguous(err error) bool {
-	var e *bifrost.APIError
-	if !errors.As(err, &e) {
-		return true
-	}
-	return e.StatusCode >= http.StatusInternalServerError
 }
 
 func (r *mcpClientResource) createError(diags *diag.Diagnostics, in bifrost.MCPClientRequest, err error) {

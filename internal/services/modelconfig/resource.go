@@ -2,9 +2,7 @@ package modelconfig
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -195,7 +193,7 @@ func (r *modelConfigResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	start := time.Now()
 	got, err := r.client.CreateModelConfig(ctx, in)
-	if err != nil && ambiguous(err) {
+	if err != nil && bifrost.MayHaveStored(err) {
 		// The create may have been stored (a lost answer): the natural key
 		// is unique, so a model config of exactly this key created since
 		// the attempt began is ours.
@@ -218,16 +216,6 @@ func (r *modelConfigResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ModelName, state.Provider)...)
-}
-
-// ambiguous reports whether a failed create may nevertheless have been
-// stored: no answer, or a 5xx.
-func ambiguous(err error) bool {
-	var e *bifrost.APIError
-	if !errors.As(err, &e) {
-		return true
-	}
-	return e.StatusCode >= http.StatusInternalServerError
 }
 
 // createdSince finds the model config of the natural key that this attempt

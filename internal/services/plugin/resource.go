@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -137,7 +136,7 @@ func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	got, err := r.client.CreatePlugin(ctx, body)
-	if err != nil && ambiguous(err) {
+	if err != nil && bifrost.MayHaveStored(err) {
 		// No plugin had the name just before: one that has it now was
 		// stored by this create although its answer was lost or an error.
 		if p, gerr := r.client.GetPlugin(ctx, name); gerr == nil {
@@ -154,13 +153,6 @@ func (r *pluginResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	r.setState(ctx, got, plan, written, resp.Private, &resp.State, resp.Identity, &resp.Diagnostics)
-}
-
-// ambiguous reports whether a failed create may nevertheless have been
-// stored: no answer, or a 5xx.
-func ambiguous(err error) bool {
-	var e *bifrost.APIError
-	return !errors.As(err, &e) || e.StatusCode >= 500
 }
 
 func (r *pluginResource) taken(diags *diag.Diagnostics, name string, err error) {

@@ -2,7 +2,6 @@ package pricingoverride
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -72,8 +71,7 @@ func (r *overrideResource) Create(ctx context.Context, req resource.CreateReques
 // candidates (same name, scope and pattern) created since the attempt and
 // says how to import one.
 func (r *overrideResource) createError(ctx context.Context, diags *diag.Diagnostics, in bifrost.PricingOverrideCreate, start time.Time, err error) {
-	var e *bifrost.APIError
-	if errors.As(err, &e) && e.StatusCode < 500 {
+	if !bifrost.MayHaveStored(err) {
 		diags.AddError("Cannot create the pricing override", err.Error())
 		return
 	}

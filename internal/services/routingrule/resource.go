@@ -5,9 +5,7 @@ package routingrule
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -251,7 +249,7 @@ func (r *ruleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	before, listErr := r.atSlot(ctx, in.Scope, in.ScopeID, in.Priority)
 	start := time.Now()
 	got, err := r.client.CreateRoutingRule(ctx, in)
-	if _, taken := bifrost.IsPriorityTaken(err); err != nil && !taken && ambiguous(err) {
+	if _, taken := bifrost.IsPriorityTaken(err); err != nil && !taken && bifrost.MayHaveStored(err) {
 		adopted, refusal := r.createdSince(ctx, in, before, listErr == nil, start)
 		switch {
 		case adopted != nil:
@@ -270,16 +268,6 @@ func (r *ruleResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(governance.SetIdentity(ctx, resp.Identity, state.ID)...)
-}
-
-// ambiguous reports whether a failed write may nevertheless have been
-// stored: no answer, or a 5xx.
-func ambiguous(err error) bool {
-	var e *bifrost.APIError
-	if !errors.As(err, &e) {
-		return true
-	}
-	return e.StatusCode >= http.StatusInternalServerError
 }
 
 // atSlot is the ids of the rules at (scope, scopeID, priority).

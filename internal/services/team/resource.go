@@ -2,9 +2,7 @@ package team
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -155,11 +153,7 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 // ambiguous reports whether a failed write may nevertheless have been
 // stored: no answer, a 5xx, or v2's 409 (a retry of a stored create).
 func ambiguous(err error) bool {
-	var e *bifrost.APIError
-	if !errors.As(err, &e) {
-		return true
-	}
-	return e.StatusCode >= 500 || e.StatusCode == http.StatusConflict
+	return bifrost.MayHaveStored(err) || bifrost.IsConflict(err)
 }
 
 // namedTeams is the ids of the teams named name.
