@@ -76,3 +76,19 @@ func CheckDestroyed[T any](tg *Target, typeName string, get func(c *bifrost.Clie
 		return nil
 	}
 }
+
+// Stored reads out of band the object of the resource addr of the state s
+// with get (a client method: (*bifrost.Client).GetTeam); noun names it in
+// the failure ("team").
+func Stored[T any](t *testing.T, tg *Target, s *terraform.State, addr, noun string, get func(*bifrost.Client, context.Context, string) (*T, error)) *T {
+	t.Helper()
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		t.Fatalf("%s not in state", addr)
+	}
+	got, err := get(tg.Client, Ctx(t), rs.Primary.ID)
+	if err != nil {
+		t.Fatalf("reading %s %s: %v", noun, rs.Primary.ID, err)
+	}
+	return got
+}

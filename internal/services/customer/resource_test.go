@@ -29,16 +29,7 @@ resource "bifrost_customer" "test" {
 
 // stored reads the customer of addr out of band.
 func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.Customer {
-	t.Helper()
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		t.Fatalf("%s not in state", addr)
-	}
-	got, err := tg.Client.GetCustomer(acctest.Ctx(t), rs.Primary.ID)
-	if err != nil {
-		t.Fatalf("reading customer %s: %v", rs.Primary.ID, err)
-	}
-	return got
+	return acctest.Stored(t, tg, s, addr, "customer", (*bifrost.Client).GetCustomer)
 }
 
 func checkDestroyed(tg *acctest.Target) resource.TestCheckFunc {

@@ -62,16 +62,7 @@ resource "bifrost_mcp_client" "test" {
 
 // stored reads the client of addr out of band.
 func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.MCPClient {
-	t.Helper()
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		t.Fatalf("%s not in state", addr)
-	}
-	got, err := tg.Client.GetMCPClient(acctest.Ctx(t), rs.Primary.ID)
-	if err != nil {
-		t.Fatalf("reading MCP client %s: %v", rs.Primary.ID, err)
-	}
-	return got
+	return acctest.Stored(t, tg, s, addr, "MCP client", (*bifrost.Client).GetMCPClient)
 }
 
 func checkDestroyed(t *testing.T, tg *acctest.Target) resource.TestCheckFunc {

@@ -29,16 +29,7 @@ resource "bifrost_model_config" "test" {
 
 // stored reads the model config of addr out of band.
 func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.ModelConfig {
-	t.Helper()
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		t.Fatalf("%s not in state", addr)
-	}
-	got, err := tg.Client.GetModelConfig(acctest.Ctx(t), rs.Primary.ID)
-	if err != nil {
-		t.Fatalf("reading model config %s: %v", rs.Primary.ID, err)
-	}
-	return got
+	return acctest.Stored(t, tg, s, addr, "model config", (*bifrost.Client).GetModelConfig)
 }
 
 // byModel reads the model config of model out of band.

@@ -56,16 +56,7 @@ resource "bifrost_pricing_override" "test" {
 
 // stored reads the override of addr out of band (through the list).
 func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.PricingOverride {
-	t.Helper()
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		t.Fatalf("%s not in state", addr)
-	}
-	got, err := tg.Client.GetPricingOverride(acctest.Ctx(t), rs.Primary.ID)
-	if err != nil {
-		t.Fatalf("reading pricing override %s: %v", rs.Primary.ID, err)
-	}
-	return got
+	return acctest.Stored(t, tg, s, addr, "pricing override", (*bifrost.Client).GetPricingOverride)
 }
 
 // checkDestroyed checks that Bifrost no longer has the overrides of the

@@ -39,16 +39,7 @@ resource "bifrost_team" "test" {
 
 // stored reads the team of addr out of band.
 func stored(t *testing.T, tg *acctest.Target, s *terraform.State) *bifrost.Team {
-	t.Helper()
-	rs, ok := s.RootModule().Resources[addr]
-	if !ok {
-		t.Fatalf("%s not in state", addr)
-	}
-	got, err := tg.Client.GetTeam(acctest.Ctx(t), rs.Primary.ID)
-	if err != nil {
-		t.Fatalf("reading team %s: %v", rs.Primary.ID, err)
-	}
-	return got
+	return acctest.Stored(t, tg, s, addr, "team", (*bifrost.Client).GetTeam)
 }
 
 func budgetIDs(tm *bifrost.Team) map[string]string {
